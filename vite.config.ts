@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/** The app is a static site: a relative base lets `dist/` be served from any path. */
+export default defineConfig({
+  base: './',
+  plugins: [svelte()],
+  worker: { format: 'es' },
+  optimizeDeps: {
+    // PGlite and WebLLM load their own wasm/data files relative to their modules.
+    exclude: ['@electric-sql/pglite', '@mlc-ai/web-llm'],
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+  },
+});
