@@ -1,4 +1,5 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
+import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
 import type { GraphId } from '../../protocol';
 import type { ChatEngine } from '../engines/types';
 
@@ -22,8 +23,8 @@ export interface RunnableGraph {
 /** A graph the worker can run: how to build it and how to check its input. */
 export interface GraphDefinition {
   id: GraphId;
-  /** Builds the compiled graph; called once per worker and cached. */
-  build(ctx: GraphContext): RunnableGraph;
+  /** Builds the compiled graph; called once per worker and cached. The checkpointer, when given, enables threads. */
+  build(ctx: GraphContext, checkpointer?: BaseCheckpointSaver): RunnableGraph;
   /** Checks and normalises the run input; throws an Error named `InputError` with a clear message. */
   parseInput(input: unknown): Record<string, unknown>;
 }

@@ -1,0 +1,281 @@
+import type { CustomEvent, SeedEventPayloads, StreamChunkEvent, WorkerEvent } from '../protocol';
+import { LIMITS, type LogEntry, type MessageView, type RunState } from './state';
+
+const TERMINAL_STATUS = {
+  'run.completed': 'completed',
+  'run.interrupted': 'interrupted',
+  'run.cancelled': 'cancelled',
+  'run.failed': 'failed',
+  'run.rejected': 'rejected',
+} as const;
+
+/**
+ * Applies a batch of events to the run state and returns the new state (the input is not changed).
+ *
+ * Events of another run (stale runs) and events already seen (seq not above `lastSeq`) are ignored.
+ * Events with `runId: null` only feed `errors`; engine events are reduced elsewhere.
+ */
+export function applyEvents(state: RunState, events: readonly WorkerEvent[], receivedAt = Date.now()): RunState {
+  let d: RunState | null = null;
+  const draft = (): RunState => (d ??= cloneShallow(state));
+  for (const ev of events) {
+    if (ev.runId === null) {
+      if (ev.type === 'error') pushBounded(draft().errors, { context: ev.context, error: ev.error }, LIMITS.errors);
+      continue;
+    }
+    if (ev.runId !== state.runId || ev.seq <= (d ?? state).lastSeq) continue;
+    applyRunEvent(draft(), ev, receivedAt);
+  }
+  return d ?? state;
+}
+
+function cloneShallow(s: RunState): RunState {
+  return {
+    ...s,
+    subgraphValues: { ...s.subgraphValues },
+    updatesByNode: { ...s.updatesByNode },
+    messages: s.messages.slice(),
+    tokens: s.tokens.slice(),
+    stepsCompleted: s.stepsCompleted.slice(),
+    nodes: { ...s.nodes },
+    nodeOrder: s.nodeOrder.slice(),
+    tools: s.tools.slice(),
+    customChunks: s.customChunks.slice(),
+    log: s.log.slice(),
+    errors: s.errors.slice(),
+    stats: { ...s.stats },
+  };
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+function applyRunEvent(s: RunState, ev: WorkerEvent, receivedAt: number): void {
+  s.lastSeq = ev.seq;
+  s.stats.events += 1;
+  s.stats.firstEventAt ??= receivedAt;
+  const age = performance.timeOrigin + performance.now() - ev.ts;
+  if (Number.isFinite(age) && age >= 0) {
+    s.stats.latencySumMs += age;
+    s.stats.latencyCount += 1;
+  }
+  if (ev.type === 'stream' || ev.type === 'custom' || ev.type.startsWith('run.')) log(s, ev);
+  switch (ev.type) {
+    case 'run.started':
+      s.status = 'running';
+      s.graph = ev.graph;
+      s.streamModes = ev.streamModes;
+      s.subgraphs = ev.subgraphs;
+      s.threadId = ev.threadId;
+      s.startedAt ??= receivedAt;
+      return;
+    case 'run.completed':
+    case 'run.interrupted':
+    case 'run.cancelled':
+    case 'run.failed':
+    case 'run.rejected':
+      s.status = TERMINAL_STATUS[ev.type];
+      s.endedAt = receivedAt;
+      if (ev.type === 'run.failed' || ev.type === 'run.rejected') s.error = ev.error;
+      if (ev.type === 'run.interrupted') s.interruptedNext = ev.next;
+      for (const n of Object.values(s.nodes))
+        if (n.status === 'running') s.nodes[n.node] = { ...n, status: ev.type === 'run.completed' ? 'done' : 'failed' };
+      return;
+    case 'stream':
+      applyStream(s, ev, receivedAt);
+      return;
+    case 'custom':
+      applyCustom(s, ev, receivedAt);
+      return;
+  }
+}
+
+function log(s: RunState, ev: WorkerEvent): void {
+  const entry: LogEntry = {
+    seq: ev.seq,
+    ts: ev.ts,
+    type: ev.type,
+    name: ev.type === 'stream' ? ev.mode : ev.type === 'custom' ? ev.name : ev.type,
+    ns: ev.type === 'stream' || ev.type === 'custom' ? ev.ns : [],
+    data: ev.type === 'stream' ? ev.chunk : ev.type === 'custom' ? ev.data : undefined,
+  };
+  s.logTotal += 1;
+  pushBounded(s.log, entry, LIMITS.log);
+}
+
+function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): void {
+  switch (ev.mode) {
+    case 'values':
+      if (ev.ns.length === 0) s.values = ev.chunk;
+      else s.subgraphValues[ev.ns.join('|')] = ev.chunk;
+      return;
+    case 'updates': {
+      if (!ev.chunk || typeof ev.chunk !== 'object') return;
+      for (const [node, update] of Object.entries(ev.chunk as Record<string, unknown>)) {
+        const list = (s.updatesByNode[node] ?? []).slice();
+        pushBounded(list, update, LIMITS.updatesPerNode);
+        s.updatesByNode[node] = list;
+        // A graph without the seed's node events still gets a timeline from its updates.
+        if (ev.ns.length === 0 && !s.nodes[node]) {
+          s.nodes[node] = { node, status: 'done', endedAt: receivedAt, steps: {} };
+          s.nodeOrder.push(node);
+        }
+      }
+      return;
+    }
+    case 'messages': {
+      const [msg, meta] = (Array.isArray(ev.chunk) ? ev.chunk : []) as [
+        { id?: string; type?: string; content?: unknown } | undefined,
+        { langgraph_node?: string } | undefined,
+      ];
+      if (!msg) return;
+      addMessageChunk(s, msg, meta?.langgraph_node, ev.ns);
+      return;
+    }
+    case 'custom':
+      pushBounded(s.customChunks, ev.chunk, LIMITS.customChunks);
+      return;
+    default:
+      return;
+  }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.map((p) => (typeof p === 'string' ? p : ((p as { text?: string })?.text ?? ''))).join('');
+  return '';
+}
+
+function addMessageChunk(
+  s: RunState,
+  msg: { id?: string; type?: string; content?: unknown },
+  node: string | undefined,
+  ns: string[],
+): void {
+  const id = msg.id ?? `anon-${s.messages.length}`;
+  const i = s.messages.findIndex((m) => m.id === id);
+  const isChunk = (msg.type ?? '').endsWith('chunk') || msg.type === 'AIMessageChunk';
+  if (i === -1) {
+    const view: MessageView = { id, type: (msg.type ?? 'ai').replace(/chunk$/i, ''), content: textOf(msg.content), ns };
+    if (node) view.node = node;
+    s.messages.push(view);
+  } else {
+    const prev = s.messages[i];
+    s.messages[i] = { ...prev, content: isChunk ? prev.content + textOf(msg.content) : textOf(msg.content) };
+  }
+}
+
+type Payload<K extends keyof SeedEventPayloads> = SeedEventPayloads[K];
+
+function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
+  const data = (ev.data ?? {}) as Record<string, unknown>;
+  switch (ev.name) {
+    case 'custom_token': {
+      const p = data as unknown as Payload<'custom_token'>;
+      if (typeof p.content !== 'string' || typeof p.id !== 'string') return;
+      s.stats.tokens += 1;
+      s.stats.firstTokenAt ??= receivedAt;
+      s.stats.lastTokenAt = receivedAt;
+      const i = s.tokens.findLastIndex((t) => t.id === p.id);
+      if (i === -1) s.tokens.push({ id: p.id, agentName: p.agentName, content: p.content, count: 1, node: ev.node });
+      else s.tokens[i] = { ...s.tokens[i], content: s.tokens[i].content + p.content, count: s.tokens[i].count + 1 };
+      return;
+    }
+    case 'token_update': {
+      const p = data as unknown as Payload<'token_update'>;
+      s.tokenUpdate = { content: String(p.content ?? ''), partial: Boolean(p.partial) };
+      return;
+    }
+    case 'progress_update': {
+      const p = data as unknown as Payload<'progress_update'>;
+      s.progress = { step: String(p.step), progress: clamp01(Number(p.progress)), message: String(p.message ?? '') };
+      return;
+    }
+    case 'step_complete': {
+      const p = data as unknown as Payload<'step_complete'>;
+      s.stepsCompleted.push({ step: String(p.step), result: p.result });
+      return;
+    }
+    case 'schema_progress': {
+      const p = data as unknown as Payload<'schema_progress'>;
+      s.schemaProgress = {
+        current: Number(p.current),
+        total: Number(p.total),
+        percentage: Math.max(0, Math.min(100, Number(p.percentage))),
+        operation: String(p.operation),
+      };
+      return;
+    }
+    case 'tool_start': {
+      const p = data as unknown as Payload<'tool_start'>;
+      s.tools.push({
+        index: s.tools.length,
+        toolName: String(p.toolName),
+        input: p.input,
+        status: 'running',
+        startedAt: receivedAt,
+      });
+      return;
+    }
+    case 'tool_success':
+    case 'tool_error': {
+      const p = data as { toolName?: string; result?: unknown; error?: string };
+      const i = s.tools.findLastIndex((t) => t.toolName === p.toolName && t.status === 'running');
+      if (i === -1) return;
+      s.tools[i] =
+        ev.name === 'tool_success'
+          ? { ...s.tools[i], status: 'success', result: p.result, endedAt: receivedAt }
+          : { ...s.tools[i], status: 'error', error: String(p.error), endedAt: receivedAt };
+      return;
+    }
+    case 'node_start':
+    case 'node_complete': {
+      const node = String(data.node ?? ev.node ?? '?');
+      const prev = s.nodes[node];
+      if (!prev) s.nodeOrder.push(node);
+      if (ev.name === 'node_start')
+        s.nodes[node] = { node, status: 'running', startedAt: receivedAt, steps: prev?.steps ?? {} };
+      else {
+        const startedAt = prev?.startedAt;
+        s.nodes[node] = {
+          node,
+          status: 'done',
+          startedAt,
+          endedAt: receivedAt,
+          durationMs: startedAt !== undefined ? receivedAt - startedAt : undefined,
+          steps: prev?.steps ?? {},
+        };
+      }
+      return;
+    }
+    case 'node_progress': {
+      const p = data as unknown as Payload<'node_progress'>;
+      const node = String(p.node);
+      const prev = s.nodes[node] ?? { node, status: 'running' as const, startedAt: receivedAt, steps: {} };
+      if (!s.nodes[node]) s.nodeOrder.push(node);
+      s.nodes[node] = { ...prev, steps: { ...prev.steps, [String(p.step)]: String(p.status) } };
+      return;
+    }
+    case 'execution_error': {
+      const p = data as unknown as Payload<'execution_error'>;
+      const node = ev.node ?? String(p.context);
+      const prev = s.nodes[node];
+      if (prev) s.nodes[node] = { ...prev, status: 'failed', endedAt: receivedAt, error: String(p.error) };
+      pushBounded(
+        s.errors,
+        { context: String(p.context), error: { name: 'ExecutionError', message: String(p.error), stack: p.stack } },
+        LIMITS.errors,
+      );
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.max(0, Math.min(1, n)) : 0;
+}

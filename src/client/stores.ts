@@ -1,0 +1,55 @@
+import { writable, type Readable } from 'svelte/store';
+import type { GraphId, GraphStructureEvent, StreamMode, WorkerEvent } from '../protocol';
+import { applyEngineEvents, initialEngineState, type EngineState } from './engineState';
+import { applyEvents } from './reducer';
+import { beginRun, initialRunState, type RunState } from './state';
+
+/** The graph picture: structure from the worker. */
+export type GraphStructure = Pick<GraphStructureEvent, 'graph' | 'nodes' | 'edges'>;
+
+/**
+ * Svelte stores for one page, fed by batches of worker events.
+ *
+ * Plain `svelte/store` writables over pure reducers: nothing here knows about Workers, so the
+ * whole thing runs in node tests. Each batch updates each store at most once.
+ */
+export interface SessionStores {
+  run: Readable<RunState>;
+  engine: Readable<EngineState>;
+  graphs: Readable<Partial<Record<GraphId, GraphStructure>>>;
+  /** Applies one batch of events (from the client, or from a replay). */
+  apply(events: readonly WorkerEvent[]): void;
+  /** Resets the run view for a run the page is about to start; later events of other runs are ignored. */
+  begin(runId: string, graph: GraphId, streamModes: StreamMode[], subgraphs: boolean): void;
+  /** Current run state, without subscribing. */
+  current(): RunState;
+}
+
+export function createSessionStores(): SessionStores {
+  let runState = initialRunState();
+  let engineState = initialEngineState();
+  let graphState: Partial<Record<GraphId, GraphStructure>> = {};
+  const run = writable(runState);
+  const engine = writable(engineState);
+  const graphs = writable(graphState);
+  return {
+    run: { subscribe: run.subscribe },
+    engine: { subscribe: engine.subscribe },
+    graphs: { subscribe: graphs.subscribe },
+    apply(events) {
+      const nextRun = applyEvents(runState, events);
+      if (nextRun !== runState) run.set((runState = nextRun));
+      const nextEngine = applyEngineEvents(engineState, events);
+      if (nextEngine !== engineState) engine.set((engineState = nextEngine));
+      for (const ev of events)
+        if (ev.type === 'graph.structure') {
+          graphState = { ...graphState, [ev.graph]: { graph: ev.graph, nodes: ev.nodes, edges: ev.edges } };
+          graphs.set(graphState);
+        }
+    },
+    begin(runId, graph, streamModes, subgraphs) {
+      run.set((runState = beginRun(runId, graph, streamModes, subgraphs)));
+    },
+    current: () => runState,
+  };
+}

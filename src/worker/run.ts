@@ -1,0 +1,110 @@
+import type { RunnableConfig } from '@langchain/core/runnables';
+import type { ResumeCommand, RunCommand } from '../protocol';
+import { isAbortError, serializeError } from '../shared/errors';
+import type { EventEmitter } from './emitter';
+import type { RunnableGraph } from './graphs/types';
+import { normalizeChunk, OrderedCustomEventHandler } from './relay';
+
+/** A run in progress, as the host tracks it. */
+export interface ActiveRun {
+  runId: string;
+  /** Aborts the run; `run.cancelled` follows once it has stopped (or after the grace period). */
+  cancel(): void;
+  /** Settles when the run's terminal event has been emitted and the graph has stopped. */
+  done: Promise<void>;
+}
+
+export interface ExecuteRunOptions {
+  cmd: RunCommand | ResumeCommand;
+  graph: RunnableGraph;
+  /** The parsed input of a `run`; null for a `resume`, which continues from the checkpoint. */
+  input: Record<string, unknown> | null;
+  emitter: EventEmitter;
+  cancelGraceMs: number;
+}
+
+/**
+ * Runs a graph and relays everything it streams.
+ *
+ * The graph gets the run's AbortSignal (nodes pass it on to the engine, which stops generating).
+ * Exactly one terminal event is emitted: completed, interrupted (paused before a node), cancelled
+ * or failed; the emitter drops anything the run makes after it.
+ */
+export function executeRun(opts: ExecuteRunOptions): ActiveRun {
+  const { cmd, graph, input, emitter } = opts;
+  const runId = cmd.runId;
+  const controller = new AbortController();
+  let cancelled = false;
+  const customEvents = new OrderedCustomEventHandler((ev) =>
+    emitter.emit({ type: 'custom', runId, name: ev.name, ns: ev.ns, node: ev.node, data: ev.data }),
+  );
+  const configurable = cmd.threadId ? { thread_id: cmd.threadId } : undefined;
+
+  emitter.emit({
+    type: 'run.started',
+    runId,
+    graph: cmd.graph,
+    streamModes: cmd.streamModes,
+    subgraphs: cmd.subgraphs,
+    ...(cmd.threadId ? { threadId: cmd.threadId } : {}),
+  });
+
+  async function drive(): Promise<void> {
+    if (cmd.type === 'resume' && cmd.update && configurable) await graph.updateState({ configurable }, cmd.update);
+    const stream = await graph.stream(input, {
+      streamMode: cmd.streamModes,
+      subgraphs: cmd.subgraphs,
+      signal: controller.signal,
+      callbacks: [customEvents],
+      ...(configurable ? { configurable } : {}),
+      ...(cmd.interruptBefore ? { interruptBefore: cmd.interruptBefore } : {}),
+      recursionLimit: 50,
+    } as Partial<RunnableConfig>);
+    for await (const raw of stream) {
+      if (cancelled) break;
+      const { mode, ns, chunk } = normalizeChunk(raw, cmd.subgraphs);
+      emitter.emit({ type: 'stream', runId, mode, ns, chunk });
+    }
+    if (cancelled) return;
+    if (configurable) {
+      const state = await graph.getState({ configurable });
+      if (state.next.length > 0) {
+        emitter.emit({ type: 'run.interrupted', runId, next: state.next, threadId: cmd.threadId });
+        return;
+      }
+    }
+    emitter.emit({ type: 'run.completed', runId });
+  }
+
+  let resolveCancelWait: () => void = () => {};
+  const cancelWait = new Promise<void>((resolve) => (resolveCancelWait = resolve));
+
+  const driven = drive().then(
+    () => undefined,
+    (err: unknown) => {
+      if (cancelled || (controller.signal.aborted && isAbortError(err))) return;
+      emitter.emit({ type: 'run.failed', runId, error: serializeError(err) });
+    },
+  );
+
+  const done = (async () => {
+    await Promise.race([driven, cancelWait]);
+    if (cancelled) {
+      // Give the graph a bounded time to stop, so the next run finds the engine free.
+      await Promise.race([driven, new Promise((r) => setTimeout(r, opts.cancelGraceMs))]);
+      emitter.emit({ type: 'run.cancelled', runId });
+    }
+    customEvents.close();
+  })();
+
+  return {
+    runId,
+    done,
+    cancel() {
+      if (cancelled || emitter.hasEnded(runId)) return;
+      cancelled = true;
+      controller.abort(new DOMException('The run was cancelled', 'AbortError'));
+      resolveCancelWait();
+    },
+  };
+}
