@@ -7,6 +7,7 @@ import type { EngineManager } from './engines/types';
 import type { GraphContext, GraphDefinition, RunnableGraph } from './graphs/types';
 import { describeGraph } from './graphs/describe';
 import { executeRun, type ActiveRun } from './run';
+import { reportingUsage } from './usage';
 
 export interface HostOptions {
   graphs: Partial<Record<GraphId, GraphDefinition>>;
@@ -34,7 +35,7 @@ export interface Host {
 export function serve(endpoint: Endpoint, options: HostOptions): Host {
   const emitter = new EventEmitter((batch) => endpoint.postMessage(batch), options.batch ?? DEFAULT_BATCH_POLICY);
   const emit = (event: UnstampedEvent) => emitter.emit(event);
-  const ctx: GraphContext = { engine: () => options.engines.current() };
+  const ctx: GraphContext = { engine: () => reportingUsage(options.engines.current(), emit) };
   const built = new Map<GraphId, RunnableGraph>();
   let active: ActiveRun | null = null;
 
@@ -120,16 +121,25 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       case 'engine.select':
         void reply(cmd.requestId, async () => {
           if (active) throw namedError('RunActiveError', 'cannot switch engines while a run is active');
-          await options.engines.select(cmd.selection, (p) =>
-            emit({
-              type: 'engine.progress',
-              runId: null,
-              modelId: p.modelId,
-              text: p.text,
-              progress: p.progress,
-              timeElapsed: p.timeElapsed,
-            }),
-          );
+          const { kind, modelId } = cmd.selection;
+          emit({ type: 'engine.state', runId: null, kind, status: 'loading', modelId });
+          try {
+            const engine = await options.engines.select(cmd.selection, (p) =>
+              emit({
+                type: 'engine.progress',
+                runId: null,
+                modelId: p.modelId,
+                text: p.text,
+                progress: p.progress,
+                timeElapsed: p.timeElapsed,
+              }),
+            );
+            emit({ type: 'engine.state', runId: null, kind: engine.kind, status: 'ready', modelId: engine.modelId });
+          } catch (err) {
+            // The manager keeps (or falls back to) the demo engine, so the app stays usable.
+            emit({ type: 'engine.state', runId: null, kind, status: 'failed', modelId, error: serializeError(err) });
+            throw err;
+          }
           return null;
         });
         return;

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Session, type WorkerLike } from '../../src/client/session';
+import { STREAM_MODES, type StreamMode, type WorkerEvent } from '../../src/protocol';
+import { createEngineManager } from '../../src/worker/engines/manager';
+import { demoGraph } from '../../src/worker/graphs/demo';
+import { normalizeChunk } from '../../src/worker/relay';
+import { scrub } from '../support/harness';
+
+const createWorker = () =>
+  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+
+let session: Session | null = null;
+afterEach(() => {
+  session?.dispose();
+  session = null;
+});
+
+function collect(s: Session): WorkerEvent[] {
+  const events: WorkerEvent[] = [];
+  s.onEvents((batch) => events.push(...batch));
+  return events;
+}
+
+function until(s: Session, pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    const check = () => {
+      if (pred()) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    };
+    const off = s.onEvents(check);
+    check();
+  });
+}
+
+/** The demo engine runs unthrottled in the worker and in-process, so both produce the same tokens. */
+async function inPage(modes: StreamMode[], subgraphs: boolean) {
+  const engines = createEngineManager();
+  await engines.select({ kind: 'demo', demo: { tokensPerSecond: 0 } }, () => {});
+  const graph = demoGraph.build({ engine: () => engines.current() });
+  const out: unknown[] = [];
+  for await (const raw of await graph.stream(demoGraph.parseInput({ topic: 'tabs' }), { streamMode: modes, subgraphs }))
+    out.push(normalizeChunk(raw, subgraphs));
+  return out;
+}
+
+describe('the real module Worker in Chromium', () => {
+  it('streams every mode of the demo graph into the stores, equal in order to LangGraph in-process', async () => {
+    session = new Session({ createWorker });
+    const events = collect(session);
+    await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
+    const modes = [...STREAM_MODES];
+    const runId = session.run({ graph: 'demo', input: { topic: 'tabs' }, streamModes: modes, subgraphs: true });
+    await until(session, () => session!.stores.current().status !== 'running');
+    const run = session.stores.current();
+    expect(run.status).toBe('completed');
+    expect(run.tokens.length).toBe(1);
+    expect(run.tokens[0].content.length).toBeGreaterThan(10);
+    const relayed = events
+      .filter((e) => e.runId === runId && e.type === 'stream')
+      .map((e) => (e.type === 'stream' ? { mode: e.mode, ns: e.ns, chunk: e.chunk } : null));
+    expect(scrub(relayed)).toEqual(scrub(await inPage(modes, true)));
+  });
+
+  it('cancels a run mid-stream and runs again', async () => {
+    session = new Session({ createWorker });
+    await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 200 } });
+    session.run({ graph: 'demo', input: { topic: 'cancel me' }, streamModes: ['values'], subgraphs: false });
+    await until(session, () => session!.stores.current().stats.tokens > 2);
+    session.cancel();
+    await until(session, () => session!.stores.current().status !== 'running');
+    expect(session.stores.current().status).toBe('cancelled');
+    session.run({ graph: 'demo', input: { topic: 'again' }, streamModes: ['values'], subgraphs: false });
+    await until(session, () => session!.stores.current().status !== 'running');
+    expect(session.stores.current().status).toBe('completed');
+  });
+
+  it('garbage sent to the real worker is answered with a clear error event', async () => {
+    session = new Session({ createWorker });
+    const events = collect(session);
+    // Garbage in the page -> worker direction is answered by the worker with an error event.
+    (session as unknown as { client: { send(c: unknown): void } }).client.send({ type: 42 });
+    await until(session, () => events.some((e) => e.type === 'error'));
+    const err = events.find((e) => e.type === 'error');
+    expect(err?.type === 'error' && err.error.message).toContain('unknown command type');
+  });
+});
