@@ -20,7 +20,11 @@ export default ts.config(
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
   {
-    files: ['tests/**', 'bench/**', '*.config.*', '.ci/**'],
+    files: ['src/sw/**'],
+    languageOptions: { globals: { ...globals.serviceworker, __TABGRAPH_PRECACHE__: 'readonly' } },
+  },
+  {
+    files: ['tests/**', 'bench/**', 'build/**', '*.config.*', '.ci/**'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -1,10 +1,11 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { serviceWorker } from './build/serviceWorker.ts';
 
 /** The app is a static site: a relative base lets `dist/` be served from any path. */
 export default defineConfig({
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   worker: { format: 'es' },
   optimizeDeps: {
     // PGlite and WebLLM load their own wasm/data files relative to their modules.
