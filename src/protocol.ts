@@ -110,6 +110,19 @@ export interface EngineDeleteCacheCommand {
   modelBaseUrl?: string;
 }
 
+/**
+ * Benchmark hook: runs a graph inside the worker with nothing relayed (custom events are counted,
+ * not sent) and answers with `bench.result`, the limit the relay is measured against.
+ */
+export interface BenchBaselineCommand {
+  type: 'bench.baseline';
+  requestId: string;
+  graph: GraphId;
+  input: unknown;
+  streamModes: StreamMode[];
+  subgraphs: boolean;
+}
+
 export interface PingCommand {
   type: 'ping';
   requestId: string;
@@ -123,6 +136,7 @@ export type Command =
   | EngineSelectCommand
   | EngineListCommand
   | EngineDeleteCacheCommand
+  | BenchBaselineCommand
   | PingCommand;
 
 export type CommandType = Command['type'];
@@ -277,6 +291,17 @@ export type GraphStructureEvent = EventBase & {
   edges: GraphEdgeInfo[];
 };
 
+/** The answer to `bench.baseline`. */
+export type BenchResultEvent = EventBase & {
+  type: 'bench.result';
+  requestId: string;
+  /** `custom_token` events dispatched by the graph. */
+  tokens: number;
+  /** Stream chunks plus custom events the graph produced. */
+  events: number;
+  ms: number;
+};
+
 /** The answer to a request that has no richer reply. */
 export type AckEvent = EventBase & { type: 'ack'; requestId: string; ok: boolean; error?: SerializedError };
 
@@ -297,6 +322,7 @@ export type WorkerEvent =
   | EngineUsageEvent
   | EngineListEvent
   | GraphStructureEvent
+  | BenchResultEvent
   | AckEvent
   | ErrorEvent;
 

@@ -13,7 +13,7 @@ import { parseBatch, parseEvent } from '../shared/validate';
 type Listener = (events: WorkerEvent[]) => void;
 type RequestCommand = Extract<Command, { requestId: string }>;
 type DistributiveOmitReq<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type Reply = GraphStructureEvent | EngineListEvent | Extract<WorkerEvent, { type: 'ack' }>;
+type Reply = GraphStructureEvent | EngineListEvent | Extract<WorkerEvent, { type: 'ack' | 'bench.result' }>;
 
 /** Makes a run id that is unique in this page. */
 export function newRunId(): string {
@@ -111,7 +111,8 @@ export class TabgraphClient {
   };
 
   private settle(e: WorkerEvent): void {
-    if (e.type !== 'ack' && e.type !== 'graph.structure' && e.type !== 'engine.list') return;
+    if (e.type !== 'ack' && e.type !== 'graph.structure' && e.type !== 'engine.list' && e.type !== 'bench.result')
+      return;
     const waiter = this.pending.get(e.requestId);
     if (!waiter) return;
     this.pending.delete(e.requestId);

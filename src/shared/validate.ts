@@ -102,6 +102,14 @@ export function parseCommand(msg: unknown): Parsed<Command> {
       if (!isNonEmptyStr(msg.requestId)) return fail('engine.deleteCache: requestId must be a non-empty string');
       if (!isNonEmptyStr(msg.modelId)) return fail('engine.deleteCache: modelId must be a non-empty string');
       return { ok: true, value: msg as unknown as Command };
+    case 'bench.baseline': {
+      if (!isNonEmptyStr(msg.requestId)) return fail('bench.baseline: requestId must be a non-empty string');
+      if (!GRAPH_IDS.includes(msg.graph as never)) return fail(`bench.baseline: unknown graph "${String(msg.graph)}"`);
+      const modes = checkModes(msg.streamModes);
+      if (modes) return fail(`bench.baseline: ${modes}`);
+      if (!isBool(msg.subgraphs)) return fail('bench.baseline: subgraphs must be a boolean');
+      return { ok: true, value: msg as unknown as Command };
+    }
     case 'engine.list':
     case 'ping':
       if (!isNonEmptyStr(msg.requestId)) return fail(`${t}: requestId must be a non-empty string`);
@@ -125,6 +133,7 @@ const EVENT_TYPES = new Set<string>([
   'engine.usage',
   'engine.list',
   'graph.structure',
+  'bench.result',
   'ack',
   'error',
 ]);

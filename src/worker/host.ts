@@ -8,6 +8,7 @@ import type { GraphContext, GraphDefinition, RunnableGraph } from './graphs/type
 import { describeGraph } from './graphs/describe';
 import { executeRun, type ActiveRun } from './run';
 import { reportingUsage } from './usage';
+import { measureBaseline } from './baseline';
 
 export interface HostOptions {
   graphs: Partial<Record<GraphId, GraphDefinition>>;
@@ -155,6 +156,14 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
         void reply(cmd.requestId, async () => {
           await options.engines.deleteCache(cmd.modelId, cmd.modelBaseUrl);
           return null;
+        });
+        return;
+      case 'bench.baseline':
+        void reply(cmd.requestId, async () => {
+          if (active) throw namedError('RunActiveError', 'cannot benchmark while a run is active');
+          const { def, graph } = graphFor(cmd.graph);
+          const result = await measureBaseline(graph, def.parseInput(cmd.input), cmd.streamModes, cmd.subgraphs);
+          return { type: 'bench.result', runId: null, requestId: cmd.requestId, ...result };
         });
         return;
       case 'ping':
