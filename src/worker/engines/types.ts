@@ -50,6 +50,7 @@ export interface EngineManager {
   /** The engine the graph should call now (the demo engine until another is loaded). */
   current(): ChatEngine;
   select(selection: EngineSelection, onProgress: (p: LoadProgress & { modelId: string }) => void): Promise<ChatEngine>;
-  list(): Promise<{ gpu: GpuInfo; models: EngineModelInfo[]; defaultModelId: string }>;
+  /** Models with GPU support and cache state; `modelBaseUrl` picks a self-hosted mirror's cache. */
+  list(modelBaseUrl?: string): Promise<{ gpu: GpuInfo; models: EngineModelInfo[]; defaultModelId: string }>;
   deleteCache(modelId: string, modelBaseUrl?: string): Promise<void>;
 }

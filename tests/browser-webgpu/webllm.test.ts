@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { demoRespond } from '../../src/worker/agent/demoResponder';
+import { createEngineManager } from '../../src/worker/engines/manager';
+import type { ChatEngine, ChatRequest } from '../../src/worker/engines/types';
+
+// Chromium runs with --enable-unsafe-webgpu here and gets a SwiftShader adapter without
+// shader-f16. Nothing in this file may reach the internet: every load goes to the
+// same-origin fixture mirror under tests/fixtures/incomplete-model/.
+const MIRROR = new URL('/tests/fixtures/incomplete-model/', location.origin).href;
+const req: ChatRequest = { messages: [{ role: 'user', content: 'a gym with members and classes' }] };
+
+async function text(engine: ChatEngine) {
+  let out = '';
+  for await (const c of engine.stream(req)) if (c.type === 'token') out += c.content;
+  return out;
+}
+
+describe('WebLLM with a real (software) WebGPU adapter', () => {
+  it('reports the adapter, lacks shader-f16, and marks f16 models unsupported', async () => {
+    const manager = createEngineManager();
+    const { gpu, models, defaultModelId } = await manager.list(MIRROR);
+    expect(gpu.available).toBe(true);
+    expect(gpu.shaderF16).toBe(false);
+    expect(gpu.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    const f16 = models.filter((m) => m.needsF16);
+    expect(f16.length).toBeGreaterThan(5);
+    for (const m of f16) expect(m.unsupportedReason).toMatch(/shader-f16/);
+    const byId = new Map(models.map((m) => [m.modelId, m]));
+    expect(byId.get('Qwen2.5-0.5B-Instruct-q4f16_1-MLC')?.unsupportedReason).toMatch(/shader-f16/);
+    expect(byId.get(defaultModelId)?.needsF16).toBe(false);
+    expect(byId.get(defaultModelId)?.cached).toBe(false);
+  });
+
+  it('refuses an f16 model up front with ShaderF16UnsupportedError', async () => {
+    const manager = createEngineManager();
+    await expect(
+      manager.select({ kind: 'webllm', modelId: 'SmolLM2-360M-Instruct-q4f16_1-MLC', modelBaseUrl: MIRROR }, () => {}),
+    ).rejects.toMatchObject({ name: 'ShaderF16UnsupportedError' });
+    expect(manager.current().kind).toBe('demo');
+  });
+
+  it('an incomplete self-hosted model fails with the missing files named; demo still works', async () => {
+    const manager = createEngineManager({ demo: { tokensPerSecond: 0 } });
+    const err = await manager
+      .select(
+        {
+          kind: 'webllm',
+          modelId: 'SmolLM2-360M-Instruct-q4f32_1-MLC',
+          modelBaseUrl: '/tests/fixtures/incomplete-model',
+        },
+        () => {},
+      )
+      .catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'ModelFilesMissingError' });
+    expect((err as Error).message).toContain(
+      `${MIRROR}SmolLM2-360M-Instruct-q4f32_1-MLC/resolve/main/tensor-cache.json`,
+    );
+    expect((err as Error).message).toContain(`${MIRROR}libs/SmolLM2-360M-Instruct-q4f32_1_cs1k-webgpu.wasm`);
+    expect((err as Error).message).not.toContain('mlc-chat-config.json');
+    expect(manager.current().kind).toBe('demo');
+    expect(await text(manager.current())).toBe(demoRespond(req));
+  });
+
+  it('a corrupt model library fails inside web-llm with ModelLibraryError; demo still works', async () => {
+    const manager = createEngineManager({ demo: { tokensPerSecond: 0 } });
+    const modelId = 'SmolLM2-135M-Instruct-q0f32-MLC';
+    const seen: number[] = [];
+    const err = await manager
+      .select({ kind: 'webllm', modelId, modelBaseUrl: MIRROR }, (p) => seen.push(p.progress))
+      .catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'ModelLibraryError' });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(manager.current().kind).toBe('demo');
+    expect(await text(manager.current())).toBe(demoRespond(req));
+    // The config web-llm fetched went into its Cache API store; deleting leaves nothing behind.
+    await manager.deleteCache(modelId, MIRROR);
+    expect((await manager.list(MIRROR)).models.find((m) => m.modelId === modelId)?.cached).toBe(false);
+  });
+});
