@@ -41,6 +41,8 @@ export interface DemoEngineOptions {
   tokensPerSecond?: number;
   /** Make the model emit malformed JSON on its first N answers (for tests and demos). */
   malformedAnswers?: number;
+  /** Repeat each plain-text answer until it has at least this many tokens (benchmarks). */
+  minTokens?: number;
 }
 
 export interface EngineSelection {

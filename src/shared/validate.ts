@@ -44,7 +44,9 @@ function checkSelection(v: unknown): string | null {
   if (v.modelBaseUrl !== undefined && !isStr(v.modelBaseUrl)) return 'modelBaseUrl must be a string';
   if (v.demo !== undefined) {
     if (!isObj(v.demo)) return 'demo must be an object';
-    const { tokensPerSecond, malformedAnswers } = v.demo;
+    const { tokensPerSecond, malformedAnswers, minTokens } = v.demo;
+    if (minTokens !== undefined && (!isNum(minTokens) || minTokens < 0 || minTokens > 10_000_000))
+      return 'demo.minTokens must be a number from 0 to 10,000,000';
     if (tokensPerSecond !== undefined && (!isNum(tokensPerSecond) || tokensPerSecond < 0))
       return 'demo.tokensPerSecond must be a number >= 0';
     if (malformedAnswers !== undefined && (!isNum(malformedAnswers) || malformedAnswers < 0))
