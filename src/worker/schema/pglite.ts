@@ -1,0 +1,148 @@
+/**
+ * Validates DDL in a real Postgres (PGlite, WASM). PGlite is imported on first use (it is the
+ * heaviest thing the schema agent needs), one instance serves every run, and every validation
+ * runs inside a transaction that is always rolled back, so nothing survives into the next one.
+ */
+
+/** The part of a PGlite instance this module uses (lets fault tests inject a fake). */
+export interface PgliteLike {
+  query(sql: string): Promise<unknown>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Makes the database; the default imports `@electric-sql/pglite` lazily. */
+export type PgliteFactory = () => Promise<PgliteLike>;
+
+/** One statement Postgres refused, with Postgres' own message. */
+export interface DdlError {
+  statement: string;
+  message: string;
+}
+
+/** The outcome of one validation. */
+export interface DdlValidation {
+  ok: boolean;
+  errors: DdlError[];
+  /** How many statements ran successfully before the first failure (all of them when ok). */
+  executed: number;
+  durationMs: number;
+}
+
+export interface DdlValidatorOptions {
+  factory?: PgliteFactory;
+  /** Per-validation limit; a statement still running then fails the validation. Default 15 s. */
+  timeoutMs?: number;
+}
+
+/** The database could not be started: not a fault of the DDL, so it is thrown, not reported. */
+export class PgliteUnavailableError extends Error {
+  override name = 'PgliteUnavailableError';
+}
+
+export const DEFAULT_VALIDATION_TIMEOUT_MS = 15_000;
+
+/** Only statements the DDL generator produces; anything else is refused before it reaches Postgres. */
+const ALLOWED_STATEMENT = /^(CREATE (TYPE|TABLE|UNIQUE INDEX|INDEX)|ALTER TABLE|COMMENT ON (TABLE|COLUMN)) "/;
+
+const defaultFactory: PgliteFactory = async () => {
+  const { PGlite } = await import('@electric-sql/pglite');
+  return PGlite.create();
+};
+
+class TimeoutError extends Error {}
+
+/** Validates DDL statements against one lazily created, reused PGlite instance. */
+export class DdlValidator {
+  private db: Promise<PgliteLike> | null = null;
+  /** Validations run one at a time: they share one connection and its transaction. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly factory: PgliteFactory;
+  private readonly timeoutMs: number;
+
+  constructor(options: DdlValidatorOptions = {}) {
+    this.factory = options.factory ?? defaultFactory;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS;
+  }
+
+  /**
+   * Runs `statements` one by one inside a rolled-back transaction and stops at the first error.
+   * @throws PgliteUnavailableError when the database cannot be started.
+   */
+  validate(statements: string[], signal?: AbortSignal): Promise<DdlValidation> {
+    const run = this.queue.then(() => this.runIsolated(statements, signal));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Closes the instance; the next validation starts a new one. */
+  async dispose(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    if (db) await db.then((d) => d.close()).catch(() => undefined);
+  }
+
+  private async open(): Promise<PgliteLike> {
+    this.db ??= this.factory().catch((err: unknown) => {
+      this.db = null;
+      throw new PgliteUnavailableError(`PGlite could not start: ${(err as Error)?.message ?? String(err)}`);
+    });
+    return this.db;
+  }
+
+  private async runIsolated(statements: string[], signal?: AbortSignal): Promise<DdlValidation> {
+    const started = performance.now();
+    const result = (errors: DdlError[], executed: number): DdlValidation => ({
+      ok: errors.length === 0,
+      errors,
+      executed,
+      durationMs: Math.round(performance.now() - started),
+    });
+    signal?.throwIfAborted();
+    for (const s of statements)
+      if (!ALLOWED_STATEMENT.test(s)) return result([{ statement: s, message: 'not a schema statement; refused' }], 0);
+    const db = await this.open();
+    const deadline = started + this.timeoutMs;
+    let executed = 0;
+    let current = 'BEGIN';
+    let poisoned = false;
+    try {
+      await withTimeout(db.exec('BEGIN'), deadline - performance.now());
+      for (const statement of statements) {
+        signal?.throwIfAborted();
+        current = statement;
+        // query() uses the extended protocol, which refuses more than one statement per call.
+        await withTimeout(db.query(statement), deadline - performance.now());
+        executed++;
+      }
+      return result([], executed);
+    } catch (err) {
+      if (err instanceof TimeoutError) {
+        poisoned = true;
+        return result([{ statement: current, message: `timed out after ${this.timeoutMs} ms` }], executed);
+      }
+      if (signal?.aborted) throw err;
+      return result([{ statement: current, message: (err as Error)?.message ?? String(err) }], executed);
+    } finally {
+      // Always roll back; if that fails or a statement hung, the instance is no longer trusted.
+      if (!poisoned) await withTimeout(db.exec('ROLLBACK'), this.timeoutMs).catch(() => (poisoned = true));
+      if (poisoned) void this.dispose();
+    }
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), Math.max(0, ms));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+let shared: DdlValidator | null = null;
+
+/** The worker-wide validator (one PGlite for every run). */
+export function sharedDdlValidator(): DdlValidator {
+  shared ??= new DdlValidator();
+  return shared;
+}
