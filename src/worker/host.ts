@@ -75,7 +75,9 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       emit({ type: 'run.rejected', runId: cmd.runId, error: serializeError(err) });
       return;
     }
-    const run = executeRun({ cmd, graph, input, emitter, cancelGraceMs: options.cancelGraceMs ?? 2000 });
+    // With a checkpointer every run is a thread: its own, unless it continues one.
+    const threadId = cmd.threadId ?? (options.checkpointer ? cmd.runId : undefined);
+    const run = executeRun({ cmd, graph, input, emitter, threadId, cancelGraceMs: options.cancelGraceMs ?? 2000 });
     active = run;
     void run.done.finally(() => {
       if (active === run) active = null;

@@ -21,6 +21,8 @@ export interface ExecuteRunOptions {
   input: Record<string, unknown> | null;
   emitter: EventEmitter;
   cancelGraceMs: number;
+  /** The thread the run's checkpoints go to; none when the worker has no checkpointer. */
+  threadId?: string;
 }
 
 /**
@@ -38,7 +40,8 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
   const customEvents = new OrderedCustomEventHandler((ev) =>
     emitter.emit({ type: 'custom', runId, name: ev.name, ns: ev.ns, node: ev.node, data: ev.data }),
   );
-  const configurable = cmd.threadId ? { thread_id: cmd.threadId } : undefined;
+  const threadId = opts.threadId;
+  const configurable = threadId ? { thread_id: threadId } : undefined;
 
   emitter.emit({
     type: 'run.started',
@@ -46,7 +49,7 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     graph: cmd.graph,
     streamModes: cmd.streamModes,
     subgraphs: cmd.subgraphs,
-    ...(cmd.threadId ? { threadId: cmd.threadId } : {}),
+    ...(threadId ? { threadId } : {}),
   });
 
   async function drive(): Promise<void> {
@@ -69,7 +72,7 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     if (configurable) {
       const state = await graph.getState({ configurable });
       if (state.next.length > 0) {
-        emitter.emit({ type: 'run.interrupted', runId, next: state.next, threadId: cmd.threadId });
+        emitter.emit({ type: 'run.interrupted', runId, next: state.next, threadId });
         return;
       }
     }

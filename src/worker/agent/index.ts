@@ -60,6 +60,8 @@ export function parseSchemaInput(input: unknown): { requirements: string } {
 /** The schema design graph for the worker host. */
 export const schemaGraph: GraphDefinition = {
   id: 'schema',
-  build: (ctx) => buildSchemaGraph(ctx) as unknown as RunnableGraph,
+  // The worker's checkpointer (IndexedDB) makes every run a thread that survives reloads.
+  build: (ctx, checkpointer) =>
+    buildSchemaGraph(ctx, { checkpointer: checkpointer ?? false }) as unknown as RunnableGraph,
   parseInput: parseSchemaInput,
 };
