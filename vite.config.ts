@@ -8,6 +8,8 @@ export default defineConfig({
   plugins: [svelte(), serviceWorker()],
   worker: { format: 'es' },
   optimizeDeps: {
+    // Found late by the dependency scan otherwise, which reloads browser tests mid-run.
+    include: ['@langchain/langgraph-checkpoint'],
     // PGlite and WebLLM load their own wasm/data files relative to their modules.
     exclude: ['@electric-sql/pglite', '@mlc-ai/web-llm'],
   },

@@ -1,0 +1,17 @@
+/// <reference lib="webworker" />
+/**
+ * The worker's entry point: serves the protocol on the worker's global scope.
+ * Heavy parts (WebLLM, PGlite) load lazily inside, when first needed.
+ */
+import type { Endpoint } from '../protocol';
+import { schemaGraph } from './agent';
+import { createEngineManager } from './engines/manager';
+import { demoGraph } from './graphs/demo';
+import { serve } from './host';
+import { createCheckpointer } from './persistence';
+
+serve(self as unknown as Endpoint, {
+  graphs: { demo: demoGraph, schema: schemaGraph },
+  engines: createEngineManager(),
+  checkpointer: createCheckpointer(),
+});
