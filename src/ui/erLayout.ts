@@ -39,7 +39,7 @@ export function layoutEr(schema: SchemaView): ErLayout {
   const names = schema.tables.map((t) => t.name);
   // Edge direction parent -> child puts parents in earlier (higher) layers.
   const layerEdges = schema.foreignKeys.map((fk) => ({ source: fk.refTable, target: fk.table }));
-  const { layers } = assignLayers(names, layerEdges);
+  const { layers, layerOf } = assignLayers(names, layerEdges);
   const byName = new Map(schema.tables.map((t) => [t.name, t]));
 
   const sized = layers.map((layer) =>
@@ -88,6 +88,15 @@ export function layoutEr(schema: SchemaView): ErLayout {
     if (child === parent) {
       const x = child.x + child.w;
       path = `M${x},${child.y + 8} h16 v${ER.header} h-16`;
+    } else if (parent.y < child.y && layerOf.get(fk.table)! - layerOf.get(fk.refTable)! > 1) {
+      // A key that skips a layer would cross the boxes between: go around on the left instead.
+      const x1 = child.x;
+      const x2 = parent.x;
+      const y1 = child.y + ER.header / 2;
+      const y2 = parent.y + ER.header / 2;
+      const out = Math.min(x1, x2) - 36;
+      path = `M${x1},${y1} C${out},${y1} ${out},${y2} ${x2},${y2}`;
+      left = Math.min(left, out - ER.margin);
     } else if (parent.y < child.y) {
       // Fan out a little when one child has several keys to the same parent.
       const k = edgeKey({ source: fk.table, target: fk.refTable });

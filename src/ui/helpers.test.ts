@@ -144,6 +144,9 @@ describe('schemaValues', () => {
     expect(v.schema!.enums).toEqual([{ name: 'role', values: ['admin', 'member'] }]);
     expect(v.validation).toEqual({ ok: false, errors: [{ statement: 'CREATE TABLE x', message: 'syntax error' }] });
     expect(v.ddl).toBe('CREATE TABLE users ();');
+    expect(schemaValues({ ddl: ['CREATE TABLE a (id int)', ' ', 'CREATE INDEX i ON a (id);'] }).ddl).toBe(
+      'CREATE TABLE a (id int);\n\nCREATE INDEX i ON a (id);',
+    );
     expect(schemaValues(null)).toEqual({ schema: null, ddl: null, validation: null, summary: null });
   });
 });

@@ -100,6 +100,7 @@ describe('layoutEr', () => {
             columns: ['post_id'],
             references: { table: 'posts', columns: ['id'] },
           },
+          comments_user_fk: { type: 'foreign_key', columns: ['id'], references: { table: 'users', columns: ['id'] } },
         },
       },
       posts: {
@@ -121,7 +122,13 @@ describe('layoutEr', () => {
     const y = (name: string) => er.boxes.find((b) => b.name === name)!.y;
     expect(y('users')).toBeLessThan(y('posts'));
     expect(y('posts')).toBeLessThan(y('comments'));
-    expect(er.edges.map((x) => `${x.from}->${x.to}`).sort()).toEqual(['comments->posts', 'posts->users']);
+    expect(er.edges.map((x) => `${x.from}->${x.to}`).sort()).toEqual([
+      'comments->posts',
+      'comments->users',
+      'posts->users',
+    ]);
+    // comments -> users skips the posts layer, so it goes around on the left.
+    expect(er.viewBox.startsWith('-')).toBe(true);
     expect(er.boxes.find((b) => b.name === 'comments')!.rows[0]).toEqual({ text: 'id: integer !', key: 'pk' });
   });
 

@@ -151,8 +151,16 @@ export function schemaValues(values: unknown): {
   const v = isRec(values) ? values : {};
   return {
     schema: toSchemaView(v.schema),
-    ddl: typeof v.ddl === 'string' && v.ddl.trim() ? v.ddl : null,
+    ddl: ddlText(v.ddl),
     validation: toValidationView(v.validation),
     summary: typeof v.summary === 'string' && v.summary.trim() ? v.summary : null,
   };
+}
+
+/** The DDL as one script: the agent keeps a list of statements without semicolons; a string is taken as is. */
+export function ddlText(raw: unknown): string | null {
+  if (typeof raw === 'string') return raw.trim() ? raw : null;
+  if (!Array.isArray(raw)) return null;
+  const statements = raw.filter((s): s is string => typeof s === 'string' && s.trim() !== '');
+  return statements.length ? statements.map((s) => `${s.trim().replace(/;$/, '')};`).join('\n\n') : null;
 }
