@@ -125,6 +125,27 @@ export interface BenchBaselineCommand {
   subgraphs: boolean;
 }
 
+/** Lists the saved threads (newest first). */
+export interface ThreadsListCommand {
+  type: 'threads.list';
+  requestId: string;
+}
+
+/** Reads the last saved state of a thread. */
+export interface ThreadStateCommand {
+  type: 'thread.state';
+  requestId: string;
+  threadId: string;
+  graph: GraphId;
+}
+
+/** Deletes a thread's checkpoints and history record. */
+export interface ThreadDeleteCommand {
+  type: 'thread.delete';
+  requestId: string;
+  threadId: string;
+}
+
 export interface PingCommand {
   type: 'ping';
   requestId: string;
@@ -139,6 +160,9 @@ export type Command =
   | EngineListCommand
   | EngineDeleteCacheCommand
   | BenchBaselineCommand
+  | ThreadsListCommand
+  | ThreadStateCommand
+  | ThreadDeleteCommand
   | PingCommand;
 
 export type CommandType = Command['type'];
@@ -293,6 +317,30 @@ export type GraphStructureEvent = EventBase & {
   edges: GraphEdgeInfo[];
 };
 
+export type ThreadStatus = 'running' | 'completed' | 'interrupted' | 'cancelled' | 'failed';
+
+/** A saved thread as the thread list shows it. Times are epoch milliseconds. */
+export interface ThreadInfo {
+  threadId: string;
+  graph?: GraphId;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  lastRunId: string;
+  lastStatus: ThreadStatus;
+}
+
+export type ThreadsEvent = EventBase & { type: 'threads'; requestId: string; threads: ThreadInfo[] };
+export type ThreadStateEvent = EventBase & {
+  type: 'thread.state';
+  requestId: string;
+  threadId: string;
+  /** The thread's last saved values (plain data); null when nothing was saved. */
+  values: unknown;
+  /** Nodes the thread would run next (non-empty when paused). */
+  next: string[];
+};
+
 /** The answer to `bench.baseline`. */
 export type BenchResultEvent = EventBase & {
   type: 'bench.result';
@@ -325,6 +373,8 @@ export type WorkerEvent =
   | EngineListEvent
   | GraphStructureEvent
   | BenchResultEvent
+  | ThreadsEvent
+  | ThreadStateEvent
   | AckEvent
   | ErrorEvent;
 

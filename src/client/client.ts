@@ -11,9 +11,20 @@ import { deserializeError } from '../shared/errors';
 import { parseBatch, parseEvent } from '../shared/validate';
 
 type Listener = (events: WorkerEvent[]) => void;
+const REPLY_TYPES = new Set<string>([
+  'ack',
+  'graph.structure',
+  'engine.list',
+  'bench.result',
+  'threads',
+  'thread.state',
+]);
 type RequestCommand = Extract<Command, { requestId: string }>;
 type DistributiveOmitReq<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type Reply = GraphStructureEvent | EngineListEvent | Extract<WorkerEvent, { type: 'ack' | 'bench.result' }>;
+type Reply =
+  | GraphStructureEvent
+  | EngineListEvent
+  | Extract<WorkerEvent, { type: 'ack' | 'bench.result' | 'threads' | 'thread.state' }>;
 
 /** Makes a run id that is unique in this page. */
 export function newRunId(): string {
@@ -111,14 +122,14 @@ export class TabgraphClient {
   };
 
   private settle(e: WorkerEvent): void {
-    if (e.type !== 'ack' && e.type !== 'graph.structure' && e.type !== 'engine.list' && e.type !== 'bench.result')
-      return;
-    const waiter = this.pending.get(e.requestId);
+    if (!REPLY_TYPES.has(e.type)) return;
+    const reply = e as Reply;
+    const waiter = this.pending.get(reply.requestId);
     if (!waiter) return;
-    this.pending.delete(e.requestId);
-    if (e.type === 'ack' && !e.ok)
-      waiter.reject(deserializeError(e.error ?? { name: 'Error', message: 'request failed' }));
-    else waiter.resolve(e);
+    this.pending.delete(reply.requestId);
+    if (reply.type === 'ack' && !reply.ok)
+      waiter.reject(deserializeError(reply.error ?? { name: 'Error', message: 'request failed' }));
+    else waiter.resolve(reply);
   }
 }
 

@@ -1,6 +1,11 @@
 import type { EngineSelection, Endpoint, GraphId, StreamMode, WorkerEvent } from '../protocol';
 import { connect, newRunId, pageError, type TabgraphClient } from './client';
+import { get } from 'svelte/store';
+import { TERMINAL_EVENTS } from '../protocol';
 import { createSessionStores, type SessionStores } from './stores';
+
+const TERMINAL = new Set<string>(TERMINAL_EVENTS);
+const isTerminal = (e: WorkerEvent) => TERMINAL.has(e.type);
 
 /** What the session needs from a worker: an endpoint it can also terminate and watch for crashes. */
 export interface WorkerLike extends Endpoint {
@@ -49,6 +54,7 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.stores = createSessionStores();
     this.startWorker();
+    this.refreshThreads().catch(() => {});
   }
 
   /** Starts a run and returns its id. */
@@ -87,8 +93,39 @@ export class Session {
     return this.client.request({ type: 'engine.deleteCache', modelId, modelBaseUrl });
   }
 
+  /** Refreshes the thread list store from the worker's IndexedDB history. */
+  async refreshThreads(): Promise<void> {
+    const reply = await this.client.request({ type: 'threads.list' });
+    if (reply.type === 'threads') this.stores.setThreads(reply.threads);
+  }
+
+  /** Loads a saved thread's last state into the run view. */
+  async openThread(threadId: string): Promise<void> {
+    const info = get(this.stores.threads).find((t) => t.threadId === threadId);
+    const graph = info?.graph ?? 'schema';
+    const reply = await this.client.request({ type: 'thread.state', threadId, graph });
+    if (reply.type !== 'thread.state') return;
+    this.stores.restore({
+      threadId,
+      graph,
+      status: info?.lastStatus ?? 'completed',
+      values: reply.values,
+      next: reply.next,
+    });
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    await this.client.request({ type: 'thread.delete', threadId });
+    await this.refreshThreads();
+  }
+
   describe(graph: GraphId) {
     return this.client.request({ type: 'describe', graph });
+  }
+
+  /** Runs a graph inside the worker with nothing relayed (`npm run bench`'s limit); answers `bench.result`. */
+  benchBaseline(req: Pick<RunRequest, 'graph' | 'input' | 'streamModes' | 'subgraphs'>) {
+    return this.client.request({ type: 'bench.baseline', ...req });
   }
 
   /** Every batch, after the stores have it (recording, cross-tab relay). */
@@ -146,13 +183,14 @@ export class Session {
   private deliver(events: WorkerEvent[]): void {
     this.stores.apply(events);
     if (this.stores.current().status !== 'running') this.disarmWatchdog();
+    if (events.some((e) => e.type === 'run.started' || isTerminal(e))) this.refreshThreads().catch(() => {});
     for (const l of this.listeners) l(events);
   }
 
   private armWatchdog(): void {
     if (this.watchdog) return;
     const silenceMs = this.options.silenceMs ?? 10_000;
-    const pingTimeoutMs = this.options.pingTimeoutMs ?? 5_000;
+    const pingTimeoutMs = this.options.pingTimeoutMs ?? 10_000;
     this.watchdog = setInterval(
       () => {
         const now = performance.now();

@@ -1,5 +1,5 @@
 import { writable, type Readable } from 'svelte/store';
-import type { GraphId, GraphStructureEvent, StreamMode, WorkerEvent } from '../protocol';
+import type { GraphId, GraphStructureEvent, StreamMode, ThreadInfo, ThreadStatus, WorkerEvent } from '../protocol';
 import { applyEngineEvents, initialEngineState, type EngineState } from './engineState';
 import { applyEvents } from './reducer';
 import { beginRun, initialRunState, type RunState } from './state';
@@ -23,6 +23,11 @@ export interface SessionStores {
   begin(runId: string, graph: GraphId, streamModes: StreamMode[], subgraphs: boolean): void;
   /** Current run state, without subscribing. */
   current(): RunState;
+  /** Saved threads, newest first. */
+  threads: Readable<ThreadInfo[]>;
+  setThreads(threads: ThreadInfo[]): void;
+  /** Shows a saved thread's last state (after a reload, or picked from the thread list). */
+  restore(thread: { threadId: string; graph: GraphId; status: ThreadStatus; values: unknown; next: string[] }): void;
 }
 
 export function createSessionStores(): SessionStores {
@@ -32,6 +37,7 @@ export function createSessionStores(): SessionStores {
   const run = writable(runState);
   const engine = writable(engineState);
   const graphs = writable(graphState);
+  const threads = writable<ThreadInfo[]>([]);
   return {
     run: { subscribe: run.subscribe },
     engine: { subscribe: engine.subscribe },
@@ -51,5 +57,13 @@ export function createSessionStores(): SessionStores {
       run.set((runState = beginRun(runId, graph, streamModes, subgraphs)));
     },
     current: () => runState,
+    threads: { subscribe: threads.subscribe },
+    setThreads: (list) => threads.set(list),
+    restore({ threadId, graph, status, values, next }) {
+      const restored = { ...initialRunState(), graph, threadId, values, interruptedNext: next };
+      // A thread whose run was cut off still shows as interrupted, never as running.
+      restored.status = status === 'running' ? 'interrupted' : status;
+      run.set((runState = restored));
+    },
   };
 }

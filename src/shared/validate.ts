@@ -112,6 +112,16 @@ export function parseCommand(msg: unknown): Parsed<Command> {
       if (!isBool(msg.subgraphs)) return fail('bench.baseline: subgraphs must be a boolean');
       return { ok: true, value: msg as unknown as Command };
     }
+    case 'thread.state':
+      if (!isNonEmptyStr(msg.requestId)) return fail('thread.state: requestId must be a non-empty string');
+      if (!isNonEmptyStr(msg.threadId)) return fail('thread.state: threadId must be a non-empty string');
+      if (!GRAPH_IDS.includes(msg.graph as never)) return fail(`thread.state: unknown graph "${String(msg.graph)}"`);
+      return { ok: true, value: msg as unknown as Command };
+    case 'thread.delete':
+      if (!isNonEmptyStr(msg.requestId)) return fail('thread.delete: requestId must be a non-empty string');
+      if (!isNonEmptyStr(msg.threadId)) return fail('thread.delete: threadId must be a non-empty string');
+      return { ok: true, value: msg as unknown as Command };
+    case 'threads.list':
     case 'engine.list':
     case 'ping':
       if (!isNonEmptyStr(msg.requestId)) return fail(`${t}: requestId must be a non-empty string`);
@@ -136,6 +146,8 @@ const EVENT_TYPES = new Set<string>([
   'engine.list',
   'graph.structure',
   'bench.result',
+  'threads',
+  'thread.state',
   'ack',
   'error',
 ]);
@@ -188,6 +200,12 @@ export function parseEvent(ev: unknown): Parsed<WorkerEvent> {
       break;
     case 'run.interrupted':
       if (!isStrArray(ev.next)) return fail('run.interrupted: next must be an array of strings');
+      break;
+    case 'threads':
+      if (!Array.isArray(ev.threads)) return fail('threads: threads must be an array');
+      break;
+    case 'thread.state':
+      if (!isNonEmptyStr(ev.threadId) || !isStrArray(ev.next)) return fail('thread.state: needs threadId and next');
       break;
   }
   return { ok: true, value: ev as unknown as WorkerEvent };

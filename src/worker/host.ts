@@ -9,12 +9,16 @@ import { describeGraph } from './graphs/describe';
 import { executeRun, type ActiveRun } from './run';
 import { reportingUsage } from './usage';
 import { measureBaseline } from './baseline';
+import type { ThreadBook } from './threads';
+import { toPlain } from '../shared/plain';
 
 export interface HostOptions {
   graphs: Partial<Record<GraphId, GraphDefinition>>;
   engines: EngineManager;
   /** Saves checkpoints so threads can be resumed; without one each run stands alone. */
   checkpointer?: BaseCheckpointSaver;
+  /** Keeps the thread list; needs the checkpointer. */
+  threads?: ThreadBook;
   batch?: BatchPolicy;
   /** How long a cancelled run may take to wind down before `run.cancelled` is sent anyway. */
   cancelGraceMs?: number;
@@ -77,7 +81,20 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
     }
     // With a checkpointer every run is a thread: its own, unless it continues one.
     const threadId = cmd.threadId ?? (options.checkpointer ? cmd.runId : undefined);
-    const run = executeRun({ cmd, graph, input, emitter, threadId, cancelGraceMs: options.cancelGraceMs ?? 2000 });
+    const book = threadId ? options.threads : undefined;
+    const recorded = book?.started(threadId!, cmd.runId, cmd.graph, input).catch(() => {});
+    const run = executeRun({
+      cmd,
+      graph,
+      input,
+      emitter,
+      threadId,
+      cancelGraceMs: options.cancelGraceMs ?? 2000,
+      beforeEnd: async (status) => {
+        await recorded;
+        await book?.ended(threadId!, cmd.runId, status);
+      },
+    });
     active = run;
     void run.done.finally(() => {
       if (active === run) active = null;
@@ -166,6 +183,37 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
           const { def, graph } = graphFor(cmd.graph);
           const result = await measureBaseline(graph, def.parseInput(cmd.input), cmd.streamModes, cmd.subgraphs);
           return { type: 'bench.result', runId: null, requestId: cmd.requestId, ...result };
+        });
+        return;
+      case 'threads.list':
+        void reply(cmd.requestId, async () => ({
+          type: 'threads',
+          runId: null,
+          requestId: cmd.requestId,
+          threads: options.threads ? await options.threads.list() : [],
+        }));
+        return;
+      case 'thread.state':
+        void reply(cmd.requestId, async () => {
+          const { graph } = graphFor(cmd.graph);
+          if (!options.checkpointer) throw namedError('NoCheckpointerError', 'this worker saves no threads');
+          const state = await graph.getState({ configurable: { thread_id: cmd.threadId } });
+          const values = state.values && Object.keys(state.values as object).length ? toPlain(state.values) : null;
+          return {
+            type: 'thread.state',
+            runId: null,
+            requestId: cmd.requestId,
+            threadId: cmd.threadId,
+            values,
+            next: state.next,
+          };
+        });
+        return;
+      case 'thread.delete':
+        void reply(cmd.requestId, async () => {
+          if (active) throw namedError('RunActiveError', 'cannot delete a thread while a run is active');
+          await options.threads?.delete(cmd.threadId);
+          return null;
         });
         return;
       case 'ping':

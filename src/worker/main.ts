@@ -9,9 +9,13 @@ import { createEngineManager } from './engines/manager';
 import { demoGraph } from './graphs/demo';
 import { serve } from './host';
 import { createCheckpointer } from './persistence';
+import { createThreadBook } from './threads';
+
+const checkpointer = createCheckpointer();
 
 serve(self as unknown as Endpoint, {
   graphs: { demo: demoGraph, schema: schemaGraph },
   engines: createEngineManager(),
-  checkpointer: createCheckpointer(),
+  checkpointer,
+  threads: globalThis.indexedDB ? createThreadBook(checkpointer) : undefined,
 });

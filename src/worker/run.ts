@@ -1,5 +1,5 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
-import type { ResumeCommand, RunCommand } from '../protocol';
+import type { ResumeCommand, RunCommand, ThreadStatus } from '../protocol';
 import { isAbortError, serializeError } from '../shared/errors';
 import type { EventEmitter } from './emitter';
 import type { RunnableGraph } from './graphs/types';
@@ -10,8 +10,8 @@ export interface ActiveRun {
   runId: string;
   /** Aborts the run; `run.cancelled` follows once it has stopped (or after the grace period). */
   cancel(): void;
-  /** Settles when the run's terminal event has been emitted and the graph has stopped. */
-  done: Promise<void>;
+  /** Settles, with how the run ended, when its terminal event has been emitted. */
+  done: Promise<ThreadStatus>;
 }
 
 export interface ExecuteRunOptions {
@@ -23,6 +23,11 @@ export interface ExecuteRunOptions {
   cancelGraceMs: number;
   /** The thread the run's checkpoints go to; none when the worker has no checkpointer. */
   threadId?: string;
+  /**
+   * Awaited before the terminal event is sent (e.g. to record the thread's status), so that
+   * once the page hears a run has ended, that is already saved.
+   */
+  beforeEnd?: (status: ThreadStatus) => Promise<void>;
 }
 
 /**
@@ -52,6 +57,8 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     ...(threadId ? { threadId } : {}),
   });
 
+  let outcome: ThreadStatus = 'failed';
+  const settle = (status: ThreadStatus) => opts.beforeEnd?.(status).catch(() => {}) ?? Promise.resolve();
   async function drive(): Promise<void> {
     if (cmd.type === 'resume' && cmd.update && configurable) await graph.updateState({ configurable }, cmd.update);
     const stream = await graph.stream(input, {
@@ -72,10 +79,14 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     if (configurable) {
       const state = await graph.getState({ configurable });
       if (state.next.length > 0) {
+        outcome = 'interrupted';
+        await settle(outcome);
         emitter.emit({ type: 'run.interrupted', runId, next: state.next, threadId });
         return;
       }
     }
+    outcome = 'completed';
+    await settle(outcome);
     emitter.emit({ type: 'run.completed', runId });
   }
 
@@ -84,8 +95,9 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
 
   const driven = drive().then(
     () => undefined,
-    (err: unknown) => {
+    async (err: unknown) => {
       if (cancelled || (controller.signal.aborted && isAbortError(err))) return;
+      await settle('failed');
       emitter.emit({ type: 'run.failed', runId, error: serializeError(err) });
     },
   );
@@ -95,9 +107,12 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     if (cancelled) {
       // Give the graph a bounded time to stop, so the next run finds the engine free.
       await Promise.race([driven, new Promise((r) => setTimeout(r, opts.cancelGraceMs))]);
+      outcome = 'cancelled';
+      await settle(outcome);
       emitter.emit({ type: 'run.cancelled', runId });
     }
     customEvents.close();
+    return outcome;
   })();
 
   return {

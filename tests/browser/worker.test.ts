@@ -5,6 +5,7 @@ import { createEngineManager } from '../../src/worker/engines/manager';
 import { demoGraph } from '../../src/worker/graphs/demo';
 import { normalizeChunk } from '../../src/worker/relay';
 import { scrub } from '../support/harness';
+import { MemorySaver } from '@langchain/langgraph/web';
 
 const createWorker = () =>
   new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
@@ -40,9 +41,12 @@ function until(s: Session, pred: () => boolean, timeoutMs = 30_000): Promise<voi
 async function inPage(modes: StreamMode[], subgraphs: boolean) {
   const engines = createEngineManager();
   await engines.select({ kind: 'demo', demo: { tokensPerSecond: 0 } }, () => {});
-  const graph = demoGraph.build({ engine: () => engines.current() });
+  // The worker saves checkpoints (every run is a thread), so the reference does too.
+  const graph = demoGraph.build({ engine: () => engines.current() }, new MemorySaver());
+  const configurable = { thread_id: `run-${crypto.randomUUID()}` };
   const out: unknown[] = [];
-  for await (const raw of await graph.stream(demoGraph.parseInput({ topic: 'tabs' }), { streamMode: modes, subgraphs }))
+  const input = demoGraph.parseInput({ topic: 'tabs' });
+  for await (const raw of await graph.stream(input, { streamMode: modes, subgraphs, configurable } as never))
     out.push(normalizeChunk(raw, subgraphs));
   return out;
 }

@@ -6,6 +6,8 @@ export type ThreadStatus = 'running' | 'completed' | 'interrupted' | 'cancelled'
 /** What the app remembers about a thread, beside its checkpoints. */
 export interface ThreadRecord {
   threadId: string;
+  /** The graph the thread runs (absent in records written before graphs were recorded). */
+  graph?: string;
   title: string;
   /** Milliseconds since the epoch. */
   createdAt: number;

@@ -45,7 +45,18 @@ export const DEFAULT_VALIDATION_TIMEOUT_MS = 15_000;
 /** Only statements the DDL generator produces; anything else is refused before it reaches Postgres. */
 const ALLOWED_STATEMENT = /^(CREATE (TYPE|TABLE|UNIQUE INDEX|INDEX)|ALTER TABLE|COMMENT ON (TABLE|COLUMN)) "/;
 
+/** How long PGlite may take to start before validation fails clearly. */
+export const DEFAULT_START_TIMEOUT_MS = 90_000;
+
+/**
+ * In a browser, PGlite runs in a nested worker (its start-up blocks a thread for seconds, and a
+ * hung statement can only be ended by terminating it); where there are no workers (node), in-process.
+ */
 const defaultFactory: PgliteFactory = async () => {
+  if (typeof Worker !== 'undefined') {
+    const { startRemotePglite } = await import('./pgliteRemote');
+    return startRemotePglite(DEFAULT_START_TIMEOUT_MS);
+  }
   const { PGlite } = await import('@electric-sql/pglite');
   return PGlite.create();
 };
@@ -102,7 +113,8 @@ export class DdlValidator {
     for (const s of statements)
       if (!ALLOWED_STATEMENT.test(s)) return result([{ statement: s, message: 'not a schema statement; refused' }], 0);
     const db = await this.open();
-    const deadline = started + this.timeoutMs;
+    // The limit is for the statements; starting the database has its own (DEFAULT_START_TIMEOUT_MS).
+    const deadline = performance.now() + this.timeoutMs;
     let executed = 0;
     let current = 'BEGIN';
     let poisoned = false;

@@ -1,0 +1,98 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
+import type { GraphId, ThreadInfo, ThreadStatus } from '../protocol';
+import { ThreadHistory, type ThreadRecord } from './persistence';
+
+/** What the host needs to keep a list of threads beside their checkpoints. */
+export interface ThreadBook {
+  started(threadId: string, runId: string, graph: GraphId, input: Record<string, unknown> | null): Promise<void>;
+  ended(threadId: string, runId: string, status: ThreadStatus): Promise<void>;
+  list(): Promise<ThreadInfo[]>;
+  delete(threadId: string): Promise<void>;
+}
+
+const LOCK_PREFIX = 'tabgraph-thread-';
+
+/** Web Locks where the worker has them (Chromium, Firefox, Safari); absent in node. */
+function locks(): LockManager | undefined {
+  return (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+}
+
+function titleOf(input: Record<string, unknown> | null): string {
+  const text = input ? (input.requirements ?? input.topic) : undefined;
+  if (typeof text !== 'string') return 'Untitled thread';
+  const line = text.trim().split('\n')[0];
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+function toInfo(r: ThreadRecord): ThreadInfo {
+  return { ...r, graph: r.graph as GraphId | undefined };
+}
+
+/**
+ * Thread history in IndexedDB. While a run is going, its tab holds a Web Lock named after the
+ * thread; when a worker starts, every thread still marked running whose lock nobody holds was cut
+ * off by a reload (or a crash) and is marked interrupted, so it shows as such and is not lost.
+ */
+export function createThreadBook(checkpointer: BaseCheckpointSaver, history = new ThreadHistory()): ThreadBook {
+  const releases = new Map<string, () => void>();
+  /** Threads with a run in this worker (tracked apart from locks, which node lacks). */
+  const runningHere = new Set<string>();
+  /**
+   * Marks threads left 'running' by a worker that is gone (its tab reloaded or crashed) as
+   * interrupted: a live run, here or in another tab, holds its thread's lock.
+   */
+  const reconcile = async () => {
+    const held = await locks()?.query();
+    const stillRunning = new Set(
+      (held?.held ?? [])
+        .map((l) => l.name ?? '')
+        .filter((n) => n.startsWith(LOCK_PREFIX))
+        .map((n) => n.slice(LOCK_PREFIX.length)),
+    );
+    for (const id of runningHere) stillRunning.add(id);
+    await history.markInterruptedOnStartup({ stillRunning });
+  };
+  const ready = reconcile().catch(() => {});
+
+  return {
+    async started(threadId, runId, graph, input) {
+      await ready;
+      runningHere.add(threadId);
+      const lm = locks();
+      if (lm && !releases.has(threadId))
+        await new Promise<void>((granted) => {
+          void lm.request(`${LOCK_PREFIX}${threadId}`, () => {
+            granted();
+            return new Promise<void>((release) => releases.set(threadId, release));
+          });
+        });
+      const prev = await history.get(threadId);
+      const now = Date.now();
+      await history.put({
+        threadId,
+        graph,
+        title: prev?.title ?? titleOf(input),
+        createdAt: prev?.createdAt ?? now,
+        updatedAt: now,
+        lastRunId: runId,
+        lastStatus: 'running',
+      });
+    },
+    async ended(threadId, runId, status) {
+      const prev = await history.get(threadId);
+      if (prev) await history.put({ ...prev, updatedAt: Date.now(), lastRunId: runId, lastStatus: status });
+      runningHere.delete(threadId);
+      releases.get(threadId)?.();
+      releases.delete(threadId);
+    },
+    async list() {
+      await ready;
+      await reconcile().catch(() => {});
+      return (await history.list()).map(toInfo);
+    },
+    async delete(threadId) {
+      await checkpointer.deleteThread(threadId);
+      await history.delete(threadId);
+    },
+  };
+}

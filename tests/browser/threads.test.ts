@@ -1,0 +1,105 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { get } from 'svelte/store';
+import { Session, type WorkerLike } from '../../src/client/session';
+
+const createWorker = () =>
+  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+
+const sessions: Session[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+});
+
+function open(): Session {
+  const s = new Session({ createWorker });
+  sessions.push(s);
+  return s;
+}
+
+function until(pred: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const tick = () =>
+      pred() ? resolve() : performance.now() - t0 > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 20);
+    tick();
+  });
+}
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase('tabgraph');
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+});
+
+const modes = ['values', 'updates', 'custom'] as const;
+
+describe('threads persist in IndexedDB across reloads', () => {
+  it('a reload restores the thread list and the last state of a thread (schema, DDL, messages)', async () => {
+    const first = open();
+    await first.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
+    const runId = first.run({
+      graph: 'schema',
+      input: { requirements: 'a library with books, authors and loans' },
+      streamModes: [...modes],
+      subgraphs: true,
+    });
+    await until(() => first.stores.current().status !== 'running');
+    expect(first.stores.current().error).toBeNull();
+    expect(first.stores.current().status).toBe('completed');
+    const threadId = first.stores.current().threadId!;
+    expect(threadId).toBe(runId);
+    first.dispose();
+
+    // "Reload": a fresh worker and fresh stores over the same IndexedDB.
+    const second = open();
+    await until(() => get(second.stores.threads).some((t) => t.threadId === threadId));
+    const info = get(second.stores.threads).find((t) => t.threadId === threadId)!;
+    expect(info.lastStatus).toBe('completed');
+    expect(info.title).toContain('a library with books');
+    await second.openThread(threadId);
+    const restored = second.stores.current();
+    const values = restored.values as {
+      schema: { tables: Record<string, unknown> };
+      ddl: string[];
+      messages: unknown[];
+    };
+    expect(Object.keys(values.schema.tables).length).toBeGreaterThanOrEqual(3);
+    expect(values.ddl.join('\n')).toContain('CREATE TABLE');
+    expect(values.messages.length).toBeGreaterThan(0);
+    expect(restored.status).toBe('completed');
+  });
+
+  it('a run cut off by a reload is shown as interrupted, not lost; a new run continues the thread', async () => {
+    const first = open();
+    await first.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 50 } });
+    const runId = first.run({
+      graph: 'schema',
+      input: { requirements: 'a shop with products and orders' },
+      streamModes: [...modes],
+      subgraphs: true,
+    });
+    await until(() => first.stores.current().stats.tokens > 3);
+    first.dispose(); // the tab goes away mid-run
+
+    const second = open();
+    await until(() => get(second.stores.threads).some((t) => t.threadId === runId && t.lastStatus === 'interrupted'));
+    await second.openThread(runId);
+    expect(second.stores.current().status).toBe('interrupted');
+
+    await second.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
+    second.run({
+      graph: 'schema',
+      input: { requirements: 'a shop with products, orders and customers' },
+      streamModes: [...modes],
+      subgraphs: true,
+      threadId: runId,
+    });
+    await until(() => second.stores.current().status !== 'running');
+    expect(second.stores.current().status).toBe('completed');
+    expect(second.stores.current().threadId).toBe(runId);
+    await until(() => get(second.stores.threads).find((t) => t.threadId === runId)?.lastStatus === 'completed');
+    await second.deleteThread(runId);
+    expect(get(second.stores.threads).some((t) => t.threadId === runId)).toBe(false);
+  });
+});

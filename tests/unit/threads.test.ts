@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { IndexedDBSaver, ThreadHistory } from '../../src/worker/persistence';
+import { createThreadBook } from '../../src/worker/threads';
+
+describe('thread book', () => {
+  it('records a run start and end, lists threads, and deletes a thread with its checkpoints', async () => {
+    const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: 'book' };
+    const saver = new IndexedDBSaver(opts);
+    const book = createThreadBook(saver, new ThreadHistory(opts));
+    await book.started('t1', 'r1', 'schema', { requirements: 'a blog\nwith posts' });
+    expect((await book.list())[0]).toMatchObject({
+      threadId: 't1',
+      title: 'a blog',
+      lastStatus: 'running',
+      graph: 'schema',
+    });
+    await book.ended('t1', 'r1', 'completed');
+    expect((await book.list())[0].lastStatus).toBe('completed');
+    await book.delete('t1');
+    expect(await book.list()).toEqual([]);
+  });
+
+  it('a thread left running by a previous worker is marked interrupted when a new one starts', async () => {
+    const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: 'book2' };
+    const first = createThreadBook(new IndexedDBSaver(opts), new ThreadHistory(opts));
+    await first.started('t2', 'r2', 'schema', { requirements: 'shop' });
+    const second = createThreadBook(new IndexedDBSaver(opts), new ThreadHistory(opts));
+    expect((await second.list()).find((t) => t.threadId === 't2')?.lastStatus).toBe('interrupted');
+  });
+});
+
+describe('thread commands through the host', () => {
+  it('threads.list, thread.state and thread.delete answer over the protocol', async () => {
+    const { createHarness } = await import('../support/harness');
+    const { fixedEngineManager, ScriptedEngine } = await import('../support/engines');
+    const { demoGraph } = await import('../../src/worker/graphs/demo');
+    const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: 'host' };
+    const checkpointer = new IndexedDBSaver(opts);
+    const h = createHarness({
+      graphs: { demo: demoGraph },
+      engines: fixedEngineManager(new ScriptedEngine()),
+      checkpointer,
+      threads: createThreadBook(checkpointer, new ThreadHistory(opts)),
+    });
+    try {
+      const runId = h.client.run({
+        graph: 'demo',
+        input: { topic: 'threads' },
+        streamModes: ['values'],
+        subgraphs: false,
+      });
+      await h.waitFor((e) => e.runId === runId && e.type === 'run.completed');
+      await new Promise((r) => setTimeout(r, 50));
+      const list = await h.client.request({ type: 'threads.list' });
+      expect(list.type === 'threads' && list.threads.map((t) => [t.threadId, t.lastStatus])).toEqual([
+        [runId, 'completed'],
+      ]);
+      const state = await h.client.request({ type: 'thread.state', threadId: runId, graph: 'demo' });
+      expect(state.type === 'thread.state' && (state.values as { topic: string }).topic).toBe('threads');
+      await h.client.request({ type: 'thread.delete', threadId: runId });
+      const after = await h.client.request({ type: 'threads.list' });
+      expect(after.type === 'threads' && after.threads).toEqual([]);
+    } finally {
+      h.close();
+    }
+  });
+});
