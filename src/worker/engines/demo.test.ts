@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoRespond } from '../agent/demoResponder';
-import { DemoEngine, malform, tokenize } from './demo';
+import { DemoEngine, malform, padAnswer, tokenize } from './demo';
 import type { ChatRequest, EngineChunk, EngineUsage } from './types';
 
 const request = (content = 'a blog with users, posts and comments', signal?: AbortSignal): ChatRequest => ({
@@ -83,6 +83,26 @@ describe('DemoEngine', () => {
     expect(good.startsWith(first.text)).toBe(true);
     expect(second.text).toBe(first.text);
     expect(third.text).toBe(good);
+  });
+
+  it('repeats a plain-text answer up to minTokens, and leaves JSON answers alone', async () => {
+    const plain = demoRespond(request('hello there'));
+    const base = tokenize(plain).length;
+    const { tokens, text, usage } = await collect(
+      new DemoEngine({ tokensPerSecond: 0, minTokens: 5000 }),
+      request('hello there'),
+    );
+    expect(tokens.length).toBeGreaterThanOrEqual(5000);
+    expect(tokens.length).toBeLessThan(5000 + 2 * base);
+    expect(usage?.completionTokens).toBe(tokens.length);
+    const copies = text.split('\n\n');
+    expect(copies.length).toBeGreaterThan(1);
+    expect(new Set(copies)).toEqual(new Set([plain]));
+    // Already long enough, or JSON: unchanged.
+    expect(padAnswer(plain, 1).join('')).toBe(plain);
+    expect(padAnswer('{"ops":[]}', 1000).join('')).toBe('{"ops":[]}');
+    expect(padAnswer('', 1000)).toEqual([]);
+    expect(new DemoEngine({ minTokens: -5 }).minTokens).toBe(0);
   });
 
   it('malform never yields parseable JSON', () => {

@@ -7,6 +7,8 @@ import type { ChatEngine, ChatRequest, EngineChunk, LoadProgress } from './types
 export const DEFAULT_DEMO_TOKENS_PER_SECOND = 40;
 /** Unthrottled streams still give the event loop a turn this often, so a cancel can land. */
 const YIELD_EVERY = 64;
+/** Largest `minTokens` honoured (the protocol validator allows the same). */
+export const MAX_MIN_TOKENS = 10_000_000;
 
 /**
  * Splits text into word-ish tokens: each is optional leading whitespace plus either a run of
@@ -29,20 +31,51 @@ export function malform(text: string): string {
 }
 
 /**
+ * Repeats a plain-text answer (paragraphs separated by a blank line) until it tokenizes to at
+ * least `minTokens` tokens. JSON answers are returned unchanged: repeating them would break the
+ * graph that parses them, and benchmarks only need long prose.
+ */
+export function padAnswer(answer: string, minTokens: number): string[] {
+  const tokens = tokenize(answer);
+  if (minTokens <= tokens.length || tokens.length === 0 || isJson(answer)) return tokens;
+  const copies = Math.ceil(minTokens / tokens.length);
+  let text = Array.from({ length: copies }, () => answer).join('\n\n');
+  let padded = tokenize(text);
+  // Joining can merge whitespace tokens, so a copy may come out a token short; top up.
+  while (padded.length < minTokens) padded = tokenize((text = `${text}\n\n${answer}`));
+  return padded;
+}
+
+function isJson(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The offline engine: no weights, no GPU. Answers come from `demoRespond` and stream at
  * `tokensPerSecond` (0 = as fast as the consumer takes them). Its first `malformedAnswers`
- * answers are truncated JSON, to exercise the graph's repair paths.
+ * answers are truncated JSON, to exercise the graph's repair paths. With `minTokens`, a
+ * plain-text answer is repeated until it is that long (benchmarks need long streams).
  */
 export class DemoEngine implements ChatEngine {
   readonly kind = 'demo' as const;
   readonly modelId = 'demo';
   readonly tokensPerSecond: number;
+  readonly minTokens: number;
   private malformedLeft: number;
 
   constructor(options: DemoEngineOptions = {}) {
     const tps = options.tokensPerSecond ?? DEFAULT_DEMO_TOKENS_PER_SECOND;
     this.tokensPerSecond = Number.isFinite(tps) && tps > 0 ? tps : 0;
     this.malformedLeft = Math.max(0, Math.floor(options.malformedAnswers ?? 0));
+    const min = Math.floor(options.minTokens ?? 0);
+    this.minTokens = Number.isFinite(min) ? Math.min(Math.max(0, min), MAX_MIN_TOKENS) : 0;
   }
 
   async load(onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<void> {
@@ -56,12 +89,14 @@ export class DemoEngine implements ChatEngine {
     const { signal } = request;
     throwIfAborted(signal);
     const start = now();
-    let answer = await demoRespond(request);
+    const answer = await demoRespond(request);
+    let tokens: string[];
     if (this.malformedLeft > 0) {
       this.malformedLeft--;
-      answer = malform(answer);
+      tokens = tokenize(malform(answer));
+    } else {
+      tokens = padAnswer(answer, this.minTokens);
     }
-    const tokens = tokenize(answer);
     const limit = request.maxTokens && request.maxTokens > 0 ? request.maxTokens : tokens.length;
     let firstAt: number | undefined;
     let emitted = 0;
