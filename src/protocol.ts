@@ -80,6 +80,8 @@ export interface ResumeCommand {
   subgraphs: boolean;
   /** State update applied before resuming (e.g. a rejection reason). */
   update?: Record<string, unknown>;
+  /** Apply `update` as if this node had written it, so the graph routes on from that node. */
+  asNode?: string;
   interruptBefore?: string[];
 }
 

@@ -108,12 +108,15 @@ function log(s: RunState, ev: WorkerEvent): void {
 function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): void {
   switch (ev.mode) {
     case 'values':
+      // A pause (interruptBefore/After) is announced as a chunk of its own; it is not the state.
+      if (isInterruptChunk(ev.chunk)) return;
       if (ev.ns.length === 0) s.values = ev.chunk;
       else s.subgraphValues[ev.ns.join('|')] = ev.chunk;
       return;
     case 'updates': {
       if (!ev.chunk || typeof ev.chunk !== 'object') return;
       for (const [node, update] of Object.entries(ev.chunk as Record<string, unknown>)) {
+        if (node.startsWith('__')) continue;
         const list = (s.updatesByNode[node] ?? []).slice();
         pushBounded(list, update, LIMITS.updatesPerNode);
         s.updatesByNode[node] = list;
@@ -140,6 +143,10 @@ function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): voi
     default:
       return;
   }
+}
+
+function isInterruptChunk(chunk: unknown): boolean {
+  return typeof chunk === 'object' && chunk !== null && Object.keys(chunk).length === 1 && '__interrupt__' in chunk;
 }
 
 function textOf(content: unknown): string {

@@ -84,6 +84,7 @@ export function parseCommand(msg: unknown): Parsed<Command> {
       } else {
         if (!isNonEmptyStr(msg.threadId)) return fail('resume: threadId must be a non-empty string');
         if (msg.update !== undefined && !isObj(msg.update)) return fail('resume: update must be an object');
+        if (msg.asNode !== undefined && !isNonEmptyStr(msg.asNode)) return fail('resume: asNode must be a node name');
       }
       return { ok: true, value: msg as unknown as Command };
     }

@@ -60,7 +60,8 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
   let outcome: ThreadStatus = 'failed';
   const settle = (status: ThreadStatus) => opts.beforeEnd?.(status).catch(() => {}) ?? Promise.resolve();
   async function drive(): Promise<void> {
-    if (cmd.type === 'resume' && cmd.update && configurable) await graph.updateState({ configurable }, cmd.update);
+    if (cmd.type === 'resume' && cmd.update && configurable)
+      await graph.updateState({ configurable }, cmd.update, cmd.asNode);
     const stream = await graph.stream(input, {
       streamMode: cmd.streamModes,
       subgraphs: cmd.subgraphs,
