@@ -33,6 +33,8 @@ export async function measureBaseline(
     streamMode: streamModes,
     subgraphs,
     callbacks: [counter],
+    // A graph compiled with the worker's checkpointer needs a thread; a throwaway one.
+    configurable: { thread_id: `bench-${crypto.randomUUID()}` },
     recursionLimit: 50,
   } as Partial<RunnableConfig>);
   for await (const _ of stream) chunks += 1;

@@ -95,7 +95,28 @@ describe('streamLLMResponse inside a LangGraph node', () => {
     expect(result.id).toMatch(/^msg-/);
   });
 
-  it('dispatches a partial update at least every 8 tokens even without sentence breaks', async () => {
+  it('dispatches partial updates at 8, 16, 32 ... tokens, so the text sent stays linear in the answer', async () => {
+    const many: ChatEngine = {
+      kind: 'demo',
+      modelId: 'many',
+      load: async () => {},
+      unload: async () => {},
+      async *stream(): AsyncGenerator<EngineChunk> {
+        for (let i = 0; i < 1000; i++) yield { type: 'token', content: ` w${i}.` };
+      },
+    };
+    const collector = new CustomEventCollector();
+    await graphWith(many, baseRequest).invoke({ messages: [new HumanMessage('x')] }, { callbacks: [collector] });
+    const updates = collector.events.filter((e) => e.name === 'token_update').map((e) => e.data);
+    const final = updates.at(-1)!.content as string;
+    const partialChars = updates.slice(0, -1).reduce((n, u) => n + (u.content as string).length, 0);
+    expect(updates.slice(0, -1).map((u) => (u.content as string).split('.').length - 1)).toEqual([
+      8, 16, 32, 64, 128, 256, 512,
+    ]);
+    expect(partialChars).toBeLessThan(2 * final.length);
+  });
+
+  it('dispatches the first partial update after 8 tokens even without sentence breaks', async () => {
     const words: ChatEngine = {
       kind: 'demo',
       modelId: 'words',

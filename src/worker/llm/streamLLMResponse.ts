@@ -12,7 +12,7 @@ export interface StreamLLMOptions {
   agentName: string;
   /** The node's config: dispatches and message-mode callbacks hang off it. */
   config: RunnableConfig;
-  /** Dispatch a partial `token_update` at least every this many tokens (default 8). */
+  /** The first partial `token_update` comes after this many tokens (default 8), then at each doubling. */
   updateEvery?: number;
 }
 
@@ -38,11 +38,12 @@ export const TOKEN_UPDATE_EVERY = 8;
  *   for a LangChain chat model (its dedup by id means a node that also returns
  *   `new AIMessage({content, id})` is not shown twice).
  *
- * `token_update {content: accumulated, partial: true, id}` policy: after a token that ends a line
- * or a sentence (`\n`, or `.`/`!`/`?` before whitespace or at the token's end), or when
- * `updateEvery` tokens have passed since the last update, whichever comes first. That keeps
- * readers of the accumulated text current at natural breaks without an O(n²) flood of copies.
- * One final `token_update {partial: false}` carries the complete text.
+ * `token_update {content: accumulated, partial: true, id}` policy: after `updateEvery` tokens
+ * (default 8), then each time the token count doubles (8, 16, 32, 64, ...). Each update carries
+ * the whole text so far (as the seed's Custom Token Handling does), so a fixed interval would send
+ * O(n²) characters over a long answer; doubling keeps the total under twice the final text.
+ * Readers that need every character use `custom_token`. One final `token_update {partial: false}`
+ * carries the complete text.
  *
  * If `request.signal` aborts, the engine stream is closed and an Error named `AbortError` is
  * thrown (the chat-model run ends with `handleLLMError`); engine errors propagate the same way.
@@ -61,7 +62,8 @@ export async function streamLLMResponse(
 
   let content = '';
   let usage: EngineUsage | undefined;
-  let sinceUpdate = 0;
+  let count = 0;
+  let nextUpdateAt = every;
   try {
     for await (const chunk of engine.stream(request)) {
       if (chunk.type === 'usage') {
@@ -75,9 +77,9 @@ export async function streamLLMResponse(
       await runManager?.handleLLMNewToken(token, { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
         chunk: new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token, id }) }),
       });
-      sinceUpdate++;
-      if (sinceUpdate >= every || /\n|[.!?](\s|$)/.test(token)) {
-        sinceUpdate = 0;
+      count++;
+      if (count >= nextUpdateAt) {
+        nextUpdateAt *= 2;
         await dispatch('token_update', { content, partial: true, id });
       }
       // An engine that ignores the signal still stops here (for-await then closes its stream).
