@@ -73,12 +73,15 @@ describe('DemoEngine', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
-  it('makes the first N answers malformed JSON, then answers normally', async () => {
+  it('makes the first N JSON answers malformed, then answers normally; plain-text answers are left alone', async () => {
     const engine = new DemoEngine({ tokensPerSecond: 0, malformedAnswers: 2 });
-    const good = demoRespond(request());
-    const first = await collect(engine, request());
-    const second = await collect(engine, request());
-    const third = await collect(engine, request());
+    const json = (): ChatRequest => ({ ...request(), jsonSchema: { type: 'object' } });
+    const good = demoRespond(json());
+    const plain = await collect(engine, request('hello there'));
+    expect(plain.text).toBe(demoRespond(request('hello there')));
+    const first = await collect(engine, json());
+    const second = await collect(engine, json());
+    const third = await collect(engine, json());
     expect(first.text).not.toBe(good);
     expect(good.startsWith(first.text)).toBe(true);
     expect(second.text).toBe(first.text);

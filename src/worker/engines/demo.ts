@@ -60,7 +60,7 @@ function isJson(text: string): boolean {
 /**
  * The offline engine: no weights, no GPU. Answers come from `demoRespond` and stream at
  * `tokensPerSecond` (0 = as fast as the consumer takes them). Its first `malformedAnswers`
- * answers are truncated JSON, to exercise the graph's repair paths. With `minTokens`, a
+ * JSON answers are truncated, to exercise the graph's repair paths. With `minTokens`, a
  * plain-text answer is repeated until it is that long (benchmarks need long streams).
  */
 export class DemoEngine implements ChatEngine {
@@ -91,7 +91,9 @@ export class DemoEngine implements ChatEngine {
     const start = now();
     const answer = await demoRespond(request);
     let tokens: string[];
-    if (this.malformedLeft > 0) {
+    // Only answers meant to be JSON are spoiled, so "the first N malformed" means the first N
+    // structured answers (a graph's plain-text steps, such as analysis, are left alone).
+    if (this.malformedLeft > 0 && (request.jsonSchema || answer.trimStart().startsWith('{'))) {
       this.malformedLeft--;
       tokens = tokenize(malform(answer));
     } else {

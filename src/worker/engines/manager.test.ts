@@ -5,7 +5,10 @@ import { fakeGpu, fakeWebLLM } from './testing/fakeWebLLM';
 import type { ChatEngine, ChatRequest, LoadProgress } from './types';
 
 const F32 = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
-const req: ChatRequest = { messages: [{ role: 'user', content: 'a shop with orders' }] };
+const req: ChatRequest = {
+  messages: [{ role: 'user', content: 'a shop with orders' }],
+  jsonSchema: { type: 'object' },
+};
 
 async function text(engine: ChatEngine) {
   let out = '';
