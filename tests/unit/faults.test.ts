@@ -1,0 +1,190 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MemorySaver } from '@langchain/langgraph/web';
+import type { Endpoint, WorkerEvent } from '../../src/protocol';
+import { schemaGraph } from '../../src/worker/agent';
+import { DemoEngine } from '../../src/worker/engines/demo';
+import { demoGraph } from '../../src/worker/graphs/demo';
+import { fixedEngineManager, ScriptedEngine } from '../support/engines';
+import { createHarness, type Harness } from '../support/harness';
+import { mulberry32 } from '../support/random';
+
+const tried: Record<string, number> = {};
+const tally = (kind: string) => (tried[kind] = (tried[kind] ?? 0) + 1);
+afterAll(() => console.log(`fault cases tried: ${JSON.stringify(tried)}`));
+
+let h: Harness | null = null;
+afterEach(() => {
+  h?.close();
+  h = null;
+});
+
+const ended = (runId: string) => (e: WorkerEvent) =>
+  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
+
+/** Counts the listeners the host keeps on its endpoint, to catch leaks. */
+function countingEndpoint(port: MessagePort): Endpoint & { listeners: () => number } {
+  let n = 0;
+  return {
+    postMessage: (m: unknown) => port.postMessage(m),
+    addEventListener: (t: 'message', l: (ev: MessageEvent) => void) => {
+      n++;
+      port.addEventListener(t, l);
+    },
+    removeEventListener: (t: 'message', l: (ev: MessageEvent) => void) => {
+      n--;
+      port.removeEventListener(t, l);
+    },
+    start: () => port.start(),
+    listeners: () => n,
+  };
+}
+
+describe('faults: the app recovers and loses nothing', () => {
+  it('the engine throws mid-stream: a clear failure, the partial text stays, a retry works', async () => {
+    let calls = 0;
+    const flaky = new ScriptedEngine(() => 'partial answer that breaks here and never ends', 1);
+    const original = flaky.stream.bind(flaky);
+    flaky.stream = async function* (req) {
+      calls++;
+      let n = 0;
+      for await (const chunk of original(req)) {
+        if (calls === 1 && ++n === 4)
+          throw Object.assign(new Error('GPU device was lost'), { name: 'DeviceLostError' });
+        yield chunk;
+      }
+    };
+    h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(flaky) });
+    const first = h.client.run({ graph: 'demo', input: { topic: 't' }, streamModes: ['values'], subgraphs: false });
+    h.stores.begin(first, 'demo', ['values'], false);
+    const end = await h.waitFor(ended(first));
+    expect(end.type).toBe('run.failed');
+    const run = h.stores.current();
+    expect(run.error).toMatchObject({ name: 'DeviceLostError', message: 'GPU device was lost' });
+    expect(run.tokens[0].content).toBe('partial answer that ');
+    const retry = h.client.run({ graph: 'demo', input: { topic: 't' }, streamModes: ['values'], subgraphs: false });
+    h.stores.begin(retry, 'demo', ['values'], false);
+    expect((await h.waitFor(ended(retry))).type).toBe('run.completed');
+    expect(h.stores.current().tokens[0].content).toBe('partial answer that breaks here and never ends');
+    tally('engine-throws');
+  });
+
+  it('cancel at 200 seeded random points (tokens, tool calls, validation): one cancelled, nothing after, next run works', async () => {
+    const channel = new MessageChannel();
+    const endpoint = countingEndpoint(channel.port1);
+    const { serve } = await import('../../src/worker/host');
+    const { connect } = await import('../../src/client/client');
+    const host = serve(endpoint, {
+      graphs: { schema: schemaGraph },
+      engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })),
+      checkpointer: new MemorySaver(),
+    });
+    const client = connect(channel.port2 as never);
+    const events: WorkerEvent[] = [];
+    client.subscribe((b) => events.push(...b));
+    const listenersAtStart = endpoint.listeners();
+    const rand = mulberry32(424242);
+    const waitFor = (pred: (e: WorkerEvent) => boolean, from: number) =>
+      new Promise<WorkerEvent>((resolve) => {
+        const check = () => {
+          const hit = events.slice(from).find(pred);
+          if (hit) {
+            off();
+            resolve(hit);
+          }
+        };
+        const off = client.subscribe(check);
+        check();
+      });
+    try {
+      // One whole run first: cancel points are drawn across its full length.
+      const ref = client.run({
+        graph: 'schema',
+        input: { requirements: 'a blog with users, posts and comments' },
+        streamModes: ['updates'],
+        subgraphs: true,
+      });
+      await waitFor(ended(ref), 0);
+      const refEvents = events.filter((e) => e.runId === ref);
+      // Cancel points are spread over four kinds of moment, at a random occurrence of each.
+      const kinds: Record<string, (e: WorkerEvent) => boolean> = {
+        token: (e) => e.type === 'custom' && e.name === 'custom_token',
+        tool: (e) => e.type === 'custom' && (e.name.startsWith('tool_') || e.name === 'schema_progress'),
+        validation: (e) =>
+          e.type === 'custom' && (e.name === 'node_progress' || e.ns.some((n) => n.startsWith('validate'))),
+        node: (e) => e.type === 'custom' && (e.name === 'node_start' || e.name === 'node_complete'),
+      };
+      const names = Object.keys(kinds);
+      for (const k of names) expect(refEvents.filter(kinds[k]).length).toBeGreaterThan(0);
+      for (let i = 0; i < 200; i++) {
+        const from = events.length;
+        const kind = names[i % names.length];
+        const matches = kinds[kind];
+        const target = 1 + Math.floor(rand() * refEvents.filter(matches).length);
+        const runId = client.run({
+          graph: 'schema',
+          input: { requirements: 'a blog with users, posts and comments' },
+          streamModes: ['updates'],
+          subgraphs: true,
+        });
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            const mine = events.slice(from).filter((e) => e.runId === runId);
+            if (mine.filter(matches).length >= target || mine.some(ended(runId))) {
+              off();
+              resolve();
+            }
+          };
+          const off = client.subscribe(check);
+          check();
+        });
+        tally(`cancel-at:${kind}`);
+        client.cancel(runId);
+        await waitFor(ended(runId), from);
+        await new Promise((r) => setTimeout(r, 5));
+        const mine = events.slice(from).filter((e) => e.runId === runId);
+        const terminal = mine.filter((e) => ended(runId)(e));
+        expect(terminal).toHaveLength(1);
+        expect(mine.at(-1)).toBe(terminal[0]);
+      }
+      expect(endpoint.listeners()).toBe(listenersAtStart);
+      const last = client.run({
+        graph: 'schema',
+        input: { requirements: 'a shop with products' },
+        streamModes: ['updates'],
+        subgraphs: false,
+      });
+      expect((await waitFor(ended(last), 0)).type).toBe('run.completed');
+      for (const kind of names) expect(tried[`cancel-at:${kind}`]).toBe(50);
+    } finally {
+      host.close();
+      client.close();
+      channel.port1.close();
+      channel.port2.close();
+    }
+  }, 240_000);
+
+  it('100 runs back to back: no growth in listeners and bounded retained memory', async () => {
+    h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(new ScriptedEngine()) });
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const heap = () => {
+      gc?.();
+      return process.memoryUsage().heapUsed;
+    };
+    let before = 0;
+    for (let i = 0; i < 100; i++) {
+      if (i === 10) before = heap();
+      const runId = h.client.run({
+        graph: 'demo',
+        input: { topic: `run ${i}` },
+        streamModes: ['values', 'custom'],
+        subgraphs: true,
+      });
+      h.stores.begin(runId, 'demo', ['values', 'custom'], true);
+      expect((await h.waitFor(ended(runId))).type).toBe('run.completed');
+      h.events.length = 0; // the harness keeps every event; the app's stores do not
+      tally('back-to-back-run');
+    }
+    const growthMb = (heap() - before) / 1024 / 1024;
+    expect(growthMb).toBeLessThan(gc ? 20 : 60);
+  }, 120_000);
+});
