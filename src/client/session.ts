@@ -47,6 +47,8 @@ export class Session {
   private lastHeard = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private pingSentAt = 0;
+  /** Re-applied to a fresh worker, so a restart keeps the user's engine (a cached model reloads). */
+  private lastSelection: EngineSelection | null = null;
   private readonly listeners = new Set<(events: WorkerEvent[]) => void>();
   /** How many workers were started (1 + restarts). */
   workersStarted = 0;
@@ -61,7 +63,7 @@ export class Session {
   run(req: RunRequest): string {
     const runId = newRunId();
     this.stores.begin(runId, req.graph, req.streamModes, req.subgraphs);
-    this.client.run({ ...req, runId });
+    if (!this.send(runId, () => this.client.run({ ...req, runId }))) return runId;
     this.lastHeard = performance.now();
     this.armWatchdog();
     return runId;
@@ -71,7 +73,7 @@ export class Session {
   resume(req: Omit<RunRequest, 'input'> & { threadId: string; update?: Record<string, unknown> }): string {
     const runId = newRunId();
     this.stores.begin(runId, req.graph, req.streamModes, req.subgraphs);
-    this.client.resume({ ...req, runId });
+    if (!this.send(runId, () => this.client.resume({ ...req, runId }))) return runId;
     this.armWatchdog();
     return runId;
   }
@@ -82,6 +84,7 @@ export class Session {
   }
 
   selectEngine(selection: EngineSelection) {
+    this.lastSelection = selection;
     return this.client.request({ type: 'engine.select', selection });
   }
 
@@ -151,6 +154,7 @@ export class Session {
       this.deliver([failed]);
     }
     this.startWorker();
+    if (this.lastSelection) this.selectEngine(this.lastSelection).catch(() => {});
   }
 
   dispose(): void {
@@ -158,6 +162,26 @@ export class Session {
     this.client.close();
     this.worker.terminate();
     this.listeners.clear();
+  }
+
+  /** Sends a run command; if it cannot be sent (e.g. uncloneable input), the run fails at once. */
+  private send(runId: string, post: () => void): boolean {
+    try {
+      post();
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      this.deliver([
+        {
+          type: 'run.rejected',
+          runId,
+          seq: Number.MAX_SAFE_INTEGER,
+          ts: performance.timeOrigin + performance.now(),
+          error: { name: e?.name ?? 'Error', message: `The run could not be sent to the worker: ${e?.message ?? err}` },
+        },
+      ]);
+      return false;
+    }
   }
 
   private startWorker(): void {

@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Session, type WorkerLike } from '../../src/client/session';
+import { demoGraph } from '../../src/worker/graphs/demo';
+import { serve, type Host } from '../../src/worker/host';
+import { fixedEngineManager, ScriptedEngine } from '../support/engines';
+
+/**
+ * A worker stand-in: the real host behind a MessageChannel, plus the two ways a real worker dies:
+ * an uncaught error (`crash`) and a wedged thread that answers nothing (`hang`).
+ */
+class FakeWorker implements WorkerLike {
+  private readonly channel = new MessageChannel();
+  private readonly host: Host;
+  private readonly errorListeners = new Set<(ev: MessageEvent & ErrorEvent) => void>();
+  private readonly wrapped = new Map<unknown, (ev: MessageEvent) => void>();
+  private hung = false;
+  terminated = false;
+
+  constructor(delayMs: number, words: number) {
+    this.host = serve(this.channel.port2 as never, {
+      graphs: { demo: demoGraph },
+      engines: fixedEngineManager(new ScriptedEngine(() => 'word '.repeat(words), delayMs)),
+    });
+  }
+  postMessage(message: unknown): void {
+    structuredClone(message); // a real Worker refuses what cannot be cloned, synchronously
+    if (!this.hung) this.channel.port1.postMessage(message);
+  }
+  addEventListener(type: string, listener: (ev: MessageEvent & ErrorEvent) => void): void {
+    if (type === 'error') this.errorListeners.add(listener);
+    else if (type === 'message') {
+      // A wedged worker's thread answers nothing: its messages stop reaching the page.
+      const w = (ev: MessageEvent) => {
+        if (!this.hung) listener(ev as MessageEvent & ErrorEvent);
+      };
+      this.wrapped.set(listener, w);
+      this.channel.port1.addEventListener('message', w);
+    }
+  }
+  removeEventListener(type: string, listener: (ev: MessageEvent & ErrorEvent) => void): void {
+    if (type === 'error') this.errorListeners.delete(listener);
+    else if (type === 'message')
+      this.channel.port1.removeEventListener('message', this.wrapped.get(listener) ?? (() => {}));
+  }
+  start(): void {
+    this.channel.port1.start();
+  }
+  terminate(): void {
+    this.terminated = true;
+    this.host.close();
+    this.channel.port1.close();
+    this.channel.port2.close();
+  }
+  crash(message: string): void {
+    for (const l of this.errorListeners) l({ message, preventDefault: () => {} } as MessageEvent & ErrorEvent);
+  }
+  hang(): void {
+    this.hung = true;
+  }
+}
+
+const sessions: Session[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+});
+
+function open(delayMs = 2, opts: { silenceMs?: number; pingTimeoutMs?: number; words?: number } = {}) {
+  const workers: FakeWorker[] = [];
+  const session = new Session({
+    createWorker: () => {
+      const w = new FakeWorker(delayMs, opts.words ?? 60);
+      workers.push(w);
+      return w;
+    },
+    ...opts,
+  });
+  sessions.push(session);
+  return { session, workers };
+}
+
+function until(pred: () => boolean, timeoutMs = 10_000): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const tick = () =>
+      pred()
+        ? resolve(performance.now() - t0)
+        : performance.now() - t0 > timeoutMs
+          ? reject(new Error('timed out'))
+          : setTimeout(tick, 10);
+    tick();
+  });
+}
+
+const run = (s: Session, input: unknown = { topic: 'x' }) =>
+  s.run({ graph: 'demo', input, streamModes: ['values'], subgraphs: false });
+
+describe('session: the worker lifecycle', () => {
+  it('a run whose command cannot be sent fails at once instead of hanging', () => {
+    const { session } = open();
+    run(session, { topic: 'x', callback: () => 1 });
+    expect(session.stores.current().status).toBe('rejected');
+    expect(session.stores.current().error?.message).toContain('could not be sent');
+  });
+
+  it('a worker crash mid-run fails the run, a fresh worker starts, and the next run works', async () => {
+    const { session, workers } = open(20);
+    run(session);
+    await until(() => session.stores.current().stats.tokens > 2);
+    workers[0].crash('Uncaught RangeError: out of memory');
+    expect(session.stores.current().status).toBe('failed');
+    expect(session.stores.current().error).toMatchObject({ name: 'WorkerCrashedError' });
+    expect(session.stores.current().error?.message).toContain('out of memory');
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    run(session);
+    await until(() => session.stores.current().status !== 'running');
+    expect(session.stores.current().status).toBe('completed');
+  });
+
+  it('a worker that stops answering mid-run is detected within the bound and replaced', async () => {
+    const { session, workers } = open(20, { silenceMs: 200, pingTimeoutMs: 300 });
+    run(session);
+    await until(() => session.stores.current().stats.tokens > 1);
+    workers[0].hang();
+    const took = await until(() => session.stores.current().status !== 'running', 5_000);
+    expect(took).toBeLessThan(2_000);
+    expect(session.stores.current().error?.message).toContain('stopped answering');
+    expect(workers).toHaveLength(2);
+    run(session);
+    await until(() => session.stores.current().status !== 'running');
+    expect(session.stores.current().status).toBe('completed');
+  });
+
+  it('a slow but alive worker is not killed: pings are answered', async () => {
+    const { session, workers } = open(400, { silenceMs: 100, pingTimeoutMs: 300, words: 8 });
+    run(session, { topic: 'slow' });
+    await until(() => session.stores.current().status !== 'running', 60_000);
+    expect(session.stores.current().status).toBe('completed');
+    expect(workers).toHaveLength(1);
+  }, 60_000);
+});
