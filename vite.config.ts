@@ -1,11 +1,12 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { serviceWorker } from './build/serviceWorker.ts';
+import { contentSecurityPolicy } from './build/csp.ts';
 
 /** The app is a static site: a relative base lets `dist/` be served from any path. */
 export default defineConfig({
   base: './',
-  plugins: [svelte(), serviceWorker()],
+  plugins: [svelte(), serviceWorker(), contentSecurityPolicy()],
   worker: { format: 'es' },
   optimizeDeps: {
     // Found late by the dependency scan otherwise, which reloads browser tests mid-run.
