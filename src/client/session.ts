@@ -7,6 +7,20 @@ import { createSessionStores, type SessionStores } from './stores';
 const TERMINAL = new Set<string>(TERMINAL_EVENTS);
 const isTerminal = (e: WorkerEvent) => TERMINAL.has(e.type);
 
+/**
+ * A relative model base URL means "on this site": resolve it against the page, not the worker
+ * script (which lives under assets/). Unparsable values go through for the worker to refuse.
+ */
+function withAbsoluteBaseUrl(selection: EngineSelection): EngineSelection {
+  const base = selection.modelBaseUrl?.trim();
+  if (!base || typeof location === 'undefined') return selection;
+  try {
+    return { ...selection, modelBaseUrl: new URL(base, location.href).href };
+  } catch {
+    return selection;
+  }
+}
+
 /** What the session needs from a worker: an endpoint it can also terminate and watch for crashes. */
 export interface WorkerLike extends Endpoint {
   terminate(): void;
@@ -84,6 +98,7 @@ export class Session {
   }
 
   selectEngine(selection: EngineSelection) {
+    selection = withAbsoluteBaseUrl(selection);
     this.lastSelection = selection;
     return this.client.request({ type: 'engine.select', selection });
   }
