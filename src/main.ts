@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { CrossTab } from './client/crossTab';
 import { Session } from './client/session';
 
 /** The worker is a module worker; Vite bundles it and its dependencies separately. */
@@ -9,7 +10,13 @@ const session = new Session({
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { session } });
+// Tabs of the app follow each other's runs live (BroadcastChannel, same origin only).
+const crossTab =
+  typeof BroadcastChannel === 'function'
+    ? new CrossTab({ stores: session.stores, onLocalEvents: (l) => session.onEvents(l) })
+    : undefined;
+if (crossTab) addEventListener('pagehide', () => crossTab.close(), { once: true });
+mount(App, { target, props: { session, crossTab } });
 
 // Tests and the benchmark drive the live session through this handle.
 (globalThis as { __tabgraph?: Session }).__tabgraph = session;
