@@ -83,7 +83,7 @@ describe('Content-Security-Policy of the built app', () => {
       ),
     );
     await page.getByRole('textbox', { name: 'Requirements' }).fill('a blog with users and posts');
-    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="run-status"]')?.textContent?.includes('completed'),
       null,
