@@ -37,8 +37,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function fresh(width = 1440) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
+async function fresh(width = 1440, colorScheme: 'light' | 'dark' = 'light') {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
   const { page, pageErrors } = await openPage(context, server.url);
   return { context, page, pageErrors };
 }
@@ -119,7 +119,9 @@ describe('threads', () => {
     await expect.poll(() => panel.count()).toBe(1);
     const ops = await panel.getByTestId('pending-op').count();
     expect(ops).toBeGreaterThan(0);
-    expect(await panel.getByTestId('pending-op').first().textContent()).toMatch(/^\d+(add|remove|replace)\/(tables|enums)\//);
+    expect(await panel.getByTestId('pending-op').first().textContent()).toMatch(
+      /^\d+(add|remove|replace)\/(tables|enums)\//,
+    );
     // Nothing applied yet.
     expect(await page.getByTestId('schema-table').count()).toBe(0);
     expect(await axeSerious(page)).toEqual([]);
@@ -142,6 +144,33 @@ describe('threads', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+});
+
+describe('accessibility and layout of the thread, tab and recording panels', () => {
+  for (const [width, theme] of [
+    [390, 'dark'],
+    [1440, 'light'],
+  ] as const)
+    it(`has no serious axe violations and no overflow at ${width} px (${theme})`, async () => {
+      const { context, page, pageErrors } = await fresh(width, theme);
+      expect(await runToEnd(page, 'a blog with users, posts and comments')).toBe('completed');
+      await expect.poll(() => threadList(page).getByTestId('thread').count()).toBe(1);
+      // The delete confirmation is part of the page too.
+      await threadList(page)
+        .getByRole('button', { name: /^Delete a blog/ })
+        .click();
+      expect(await axeSerious(page)).toEqual([]);
+      const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth }));
+      expect(m.sw).toBeLessThanOrEqual(m.w);
+      await threadList(page).getByRole('button', { name: 'Cancel' }).click();
+      await threadList(page)
+        .getByRole('button', { name: /^a blog/ })
+        .click();
+      expect(await axeSerious(page)).toEqual([]);
+      await page.screenshot({ path: resolve(SHOTS, `threads-panels-${width}-${theme}.png`), fullPage: true });
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    });
 });
 
 describe('record and replay', () => {
