@@ -56,7 +56,7 @@ function setup() {
       for (const l of listeners) l(b);
     }
   };
-  return { target, stores, feed, errors, replays };
+  return { target, stores, feed, errors, replays, component: mounted as unknown as { stopReplay(): boolean } };
 }
 
 function pick(input: HTMLInputElement, name: string, text: string) {
@@ -121,5 +121,34 @@ describe('record and replay panel (real Chromium)', () => {
     expect(stores.current()).toBe(before);
     const speeds = [...target.querySelectorAll<HTMLOptionElement>('#replay-speed option')].map((o) => o.textContent);
     expect(speeds).toEqual(['1x', '4x', 'instant']);
+  });
+
+  it('a replay stopped half way ends as cancelled, not stuck running', async () => {
+    const { target, stores, errors, component } = setup();
+    const header = { format: 'tabgraph-recording', version: 1, createdAt: '', runId: 'run-1', graph: 'demo' };
+    const lines = [
+      { ...header, streamModes: ['values'], subgraphs: false },
+      { t: 0, events: RUN[0] },
+      { t: 1, events: RUN[1] },
+      { t: 60_000, events: RUN[2] },
+    ];
+    const speed = target.querySelector<HTMLSelectElement>('#replay-speed')!;
+    speed.value = '1';
+    speed.dispatchEvent(new Event('change', { bubbles: true }));
+    pick(
+      target.querySelector<HTMLInputElement>('#import-recording')!,
+      'slow.ndjson',
+      lines.map((l) => JSON.stringify(l)).join('\n'),
+    );
+    await settle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stores.current().status).toBe('running');
+    expect(target.querySelector('[data-testid=replay-status]')!.textContent).toContain('Replaying run run-1');
+    expect(component.stopReplay()).toBe(true);
+    await settle();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stores.current().status).toBe('cancelled');
+    expect(component.stopReplay()).toBe(false);
+    expect(errors).toEqual([]);
   });
 });
