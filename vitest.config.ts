@@ -46,6 +46,9 @@ export default mergeConfig(
             environment: 'node',
             include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
             testTimeout: 30_000,
+            // Files share a module registry per worker, so the graph's one PGlite starts once per
+            // worker rather than once per file (each start runs initdb: seconds).
+            isolate: false,
           },
         },
         browserProject('browser', ['tests/browser/**/*.test.ts'], []),
