@@ -15,7 +15,8 @@ const crossTab =
   typeof BroadcastChannel === 'function'
     ? new CrossTab({ stores: session.stores, onLocalEvents: (l) => session.onEvents(l) })
     : undefined;
-if (crossTab) addEventListener('pagehide', () => crossTab.close(), { once: true });
+// A page kept in the back/forward cache may come back: only a page really going away says goodbye.
+if (crossTab) addEventListener('pagehide', (e) => e.persisted || crossTab.close());
 mount(App, { target, props: { session, crossTab } });
 
 // Tests and the benchmark drive the live session through this handle.
