@@ -84,7 +84,9 @@ export class Session {
   }
 
   /** Resumes a paused thread (human approval), optionally updating its state first. */
-  resume(req: Omit<RunRequest, 'input'> & { threadId: string; update?: Record<string, unknown> }): string {
+  resume(
+    req: Omit<RunRequest, 'input'> & { threadId: string; update?: Record<string, unknown>; asNode?: string },
+  ): string {
     const runId = newRunId();
     this.stores.begin(runId, req.graph, req.streamModes, req.subgraphs);
     if (!this.send(runId, () => this.client.resume({ ...req, runId }))) return runId;

@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from './server';
+import { axeSerious } from './appPage';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-const AXE = resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 
 let server: StaticServer;
 let browser: Browser;
@@ -66,22 +66,6 @@ async function runToEnd(page: Page, requirements: string) {
   await page.getByRole('textbox', { name: 'Requirements' }).fill(requirements);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect.poll(() => status(page).textContent(), { timeout: 90_000 }).not.toBe('running');
-}
-
-async function axeSerious(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(o?: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run({ resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target) }));
-  });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 async function noHorizontalOverflow(page: Page) {
