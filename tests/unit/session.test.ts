@@ -131,6 +131,17 @@ describe('session: the worker lifecycle', () => {
     expect(session.stores.current().status).toBe('completed');
   });
 
+  it('100 runs back to back through the session: one worker, no stuck run, every run completes', async () => {
+    const { session, workers } = open(0, { words: 5 });
+    for (let i = 0; i < 100; i++) {
+      run(session, { topic: `run ${i}` });
+      await until(() => session.stores.current().status !== 'running');
+      expect(session.stores.current().status).toBe('completed');
+    }
+    expect(workers).toHaveLength(1);
+    expect(session.workersStarted).toBe(1);
+  }, 60_000);
+
   it('a slow but alive worker is not killed: pings are answered', async () => {
     const { session, workers } = open(400, { silenceMs: 100, pingTimeoutMs: 300, words: 8 });
     run(session, { topic: 'slow' });

@@ -54,15 +54,27 @@ describe('createEngineManager', () => {
     expect(await text(engine)).toBe('Hello there. Fine!');
   });
 
-  it('falls back to the demo engine and reports a clear error when a load fails', async () => {
-    const { fake, manager } = setup({ reloadError: new DOMException('quota', 'QuotaExceededError') });
-    const err = await manager.select({ kind: 'webllm' }, () => {}).catch((e: Error) => e);
-    expect(err).toMatchObject({ name: 'QuotaExceededError' });
-    expect((err as Error).message).toMatch(/storage quota/);
-    expect(manager.current().kind).toBe('demo');
-    expect(await text(manager.current())).toBe(demoRespond(req));
-    expect(fake.engines[0].log.at(-1)).toBe('unload');
-  });
+  it.each([
+    ['quota', new DOMException('quota', 'QuotaExceededError'), 'QuotaExceededError', /storage quota/],
+    ['network', new TypeError('Failed to fetch'), 'NetworkError', /network request/],
+    [
+      'device loss',
+      Object.assign(new Error('GPU device was lost'), { name: 'DeviceLostError' }),
+      'DeviceLostError',
+      /GPU/,
+    ],
+  ])(
+    'a load that fails by %s falls back to the demo engine with a clear error',
+    async (_kind, cause, name, message) => {
+      const { fake, manager } = setup({ reloadError: cause });
+      const err = await manager.select({ kind: 'webllm' }, () => {}).catch((e: Error) => e);
+      expect(err).toMatchObject({ name });
+      expect((err as Error).message).toMatch(message);
+      expect(manager.current().kind).toBe('demo');
+      expect(await text(manager.current())).toBe(demoRespond(req));
+      expect(fake.engines[0].log.at(-1)).toBe('unload');
+    },
+  );
 
   it('falls back to demo when there is no WebGPU, without fetching web-llm', async () => {
     const { fake, manager } = setup({}, { gpu: () => undefined });
