@@ -18,6 +18,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../chromium.config.js';
 import * as probes from './probes.mjs';
 import { startServer } from './server.mjs';
 import { analyzeBuild } from './size.mjs';
@@ -58,17 +59,7 @@ async function main() {
   const loadBefore = os.loadavg()[0];
   const build = await analyzeBuild(DIST);
   const server = await startServer(DIST);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const rounds = [];
   const memory = [];
   try {

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import { Session, type WorkerLike } from '../../src/client/session';
+import { until } from '../support/until';
 
 const createWorker = () =>
   new Worker(new URL('./fixtures/faultyWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
@@ -9,19 +10,6 @@ const sessions: Session[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
-
-function until(pred: () => boolean, timeoutMs = 30_000): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      pred()
-        ? resolve(performance.now() - t0)
-        : performance.now() - t0 > timeoutMs
-          ? reject(new Error('timed out'))
-          : setTimeout(tick, 20);
-    tick();
-  });
-}
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => {

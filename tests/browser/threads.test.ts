@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import { Session, type WorkerLike } from '../../src/client/session';
+import { until } from '../support/until';
 
 const createWorker = () =>
   new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
@@ -14,15 +15,6 @@ function open(): Session {
   const s = new Session({ createWorker });
   sessions.push(s);
   return s;
-}
-
-function until(pred: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      pred() ? resolve() : performance.now() - t0 > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 20);
-    tick();
-  });
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../../chromium.config.js';
 import { expect } from 'vitest';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
@@ -19,17 +20,7 @@ export function checkDist(): void {
 }
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }
 
 type Handle = { __tabgraph: { selectEngine(s: unknown): Promise<unknown> } };

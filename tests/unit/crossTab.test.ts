@@ -6,20 +6,12 @@ import { demoGraph } from '../../src/worker/graphs/demo';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { comparable } from '../support/compare';
 import { createHarness, type Harness } from '../support/harness';
+import { until } from '../support/until';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup.splice(0)) c();
 });
-
-function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      pred() ? resolve() : Date.now() - t0 > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 5);
-    tick();
-  });
-}
 
 describe('cross-tab live view over BroadcastChannel', () => {
   it('a second tab follows a run live, sees who did what, and survives the first tab closing', async () => {

@@ -3,6 +3,7 @@ import { Session, type WorkerLike } from '../../src/client/session';
 import { demoGraph } from '../../src/worker/graphs/demo';
 import { serve, type Host } from '../../src/worker/host';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
+import { until } from '../support/until';
 
 /**
  * A worker stand-in: the real host behind a MessageChannel, plus the two ways a real worker dies:
@@ -76,19 +77,6 @@ function open(delayMs = 2, opts: { silenceMs?: number; pingTimeoutMs?: number; w
   });
   sessions.push(session);
   return { session, workers };
-}
-
-function until(pred: () => boolean, timeoutMs = 10_000): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      pred()
-        ? resolve(performance.now() - t0)
-        : performance.now() - t0 > timeoutMs
-          ? reject(new Error('timed out'))
-          : setTimeout(tick, 10);
-    tick();
-  });
 }
 
 const run = (s: Session, input: unknown = { topic: 'x' }) =>

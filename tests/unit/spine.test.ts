@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { get } from 'svelte/store';
 import type { StreamMode, WorkerEvent } from '../../src/protocol';
 import { STREAM_MODES } from '../../src/protocol';
 import { demoGraph } from '../../src/worker/graphs/demo';
@@ -55,6 +56,10 @@ describe('spine: host and client over a MessageChannel', () => {
     expect(run.status).toBe('completed');
     expect(run.tokens.map((t) => t.content).join('')).toBe(ANSWER);
     expect(Object.keys(run.updatesByNode)).toEqual(expect.arrayContaining(['plan', 'write', 'review']));
+    // The engine's usage report reaches the page and the engine store.
+    const usage = hh.events.find((e) => e.type === 'engine.usage');
+    expect(usage?.type === 'engine.usage' && usage.completionTokens).toBe(ANSWER.split(' ').length);
+    expect(get(hh.stores.engine).usage?.completionTokens).toBe(ANSWER.split(' ').length);
   });
 
   for (const mode of STREAM_MODES) {
