@@ -26,6 +26,8 @@ export interface SessionStores {
   /** Saved threads, newest first. */
   threads: Readable<ThreadInfo[]>;
   setThreads(threads: ThreadInfo[]): void;
+  /** Clears the run view (a new, empty thread); ignored while a run is going. */
+  reset(): void;
   /** Shows a saved thread's last state (after a reload, or picked from the thread list). */
   restore(thread: { threadId: string; graph: GraphId; status: ThreadStatus; values: unknown; next: string[] }): void;
 }
@@ -59,6 +61,9 @@ export function createSessionStores(): SessionStores {
     current: () => runState,
     threads: { subscribe: threads.subscribe },
     setThreads: (list) => threads.set(list),
+    reset() {
+      if (runState.status !== 'running') run.set((runState = initialRunState()));
+    },
     restore({ threadId, graph, status, values, next }) {
       const restored = { ...initialRunState(), graph, threadId, values, interruptedNext: next };
       // A thread whose run was cut off still shows as interrupted, never as running.
