@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../../chromium.config.js';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { serveStatic, type StaticServer } from './server';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
 export const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -21,6 +22,32 @@ export function checkDist(): void {
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}
+
+/**
+ * For a test file: serves dist/ under `basePath` and launches Chromium before its tests, and
+ * closes both after them. Read `url` and `browser` inside tests (they exist once beforeAll ran).
+ */
+export function servedApp(basePath: string): { readonly url: string; readonly browser: Browser } {
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    checkDist();
+    server = await serveStatic(DIST, basePath);
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }
 
 type Handle = { __tabgraph: { selectEngine(s: unknown): Promise<unknown> } };

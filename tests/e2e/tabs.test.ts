@@ -3,41 +3,16 @@
  * which says whose run it follows; closing A leaves B working on its own.
  */
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkDist,
-  DIST,
-  launch,
-  openPage,
-  ready,
-  runToEnd,
-  SHOTS,
-  status,
-  tableNames,
-  waitNotRunning,
-} from './appPage';
-import { serveStatic, type StaticServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { servedApp, openPage, ready, runToEnd, SHOTS, status, tableNames, waitNotRunning } from './appPage';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  checkDist();
-  server = await serveStatic(DIST, '/tabs/');
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp('/tabs/');
 
 describe('tabs follow each other', () => {
   it('tab B follows tab A run live, then works alone after A closes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    const a = await openPage(context, server.url);
-    const b = await openPage(context, server.url);
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    const a = await openPage(context, app.url);
+    const b = await openPage(context, app.url);
     const userOf = (p: typeof a.page) =>
       p.evaluate(() => document.body.textContent?.match(/You are (tab-[\w-]+)\./)?.[1] ?? '');
     const userA = await userOf(a.page);

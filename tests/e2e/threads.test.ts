@@ -5,14 +5,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import {
+  servedApp,
   axeSerious,
-  checkDist,
   clickAndWaitRun,
-  DIST,
-  launch,
   openPage,
   ready,
   runToEnd,
@@ -21,25 +19,12 @@ import {
   tableNames,
   waitNotRunning,
 } from './appPage';
-import { serveStatic, type StaticServer } from './server';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  checkDist();
-  server = await serveStatic(DIST, '/threads/app/');
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp('/threads/app/');
 
 async function fresh(width = 1440, colorScheme: 'light' | 'dark' = 'light') {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
-  const { page, pageErrors } = await openPage(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+  const { page, pageErrors } = await openPage(context, app.url);
   return { context, page, pageErrors };
 }
 
