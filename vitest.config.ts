@@ -34,7 +34,7 @@ export default mergeConfig(
           test: {
             name: 'unit',
             environment: 'node',
-            include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+            include: ['tests/unit/**/*.test.ts'],
             testTimeout: 30_000,
             // Files share a module registry per worker, so the graph's one PGlite starts once per
             // worker rather than once per file (each start runs initdb: seconds).

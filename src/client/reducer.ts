@@ -1,5 +1,5 @@
 import type { CustomEvent, SeedEventPayloads, StreamChunkEvent, WorkerEvent } from '../protocol';
-import { LIMITS, type LogEntry, type MessageView, type RunState } from './state';
+import { LIMITS, type LogEntry, type MessageView, type RunState } from './runState';
 
 const TERMINAL_STATUS = {
   'run.completed': 'completed',

@@ -2,7 +2,7 @@ import { writable, type Readable } from 'svelte/store';
 import type { GraphId, GraphStructureEvent, StreamMode, ThreadInfo, ThreadStatus, WorkerEvent } from '../protocol';
 import { applyEngineEvents, initialEngineState, type EngineState } from './engineState';
 import { applyEvents } from './reducer';
-import { beginRun, initialRunState, type RunState } from './state';
+import { beginRun, initialRunState, type RunState } from './runState';
 
 /** The graph picture: structure from the worker. */
 export type GraphStructure = Pick<GraphStructureEvent, 'graph' | 'nodes' | 'edges'>;

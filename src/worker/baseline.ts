@@ -1,7 +1,7 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import type { StreamMode } from '../protocol';
-import type { RunnableGraph } from './graphs/types';
+import type { RunnableGraph } from '../graphs/types';
 
 /** Counts custom events as LangGraph delivers them, doing nothing else. */
 class CountingHandler extends BaseCallbackHandler {

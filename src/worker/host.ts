@@ -3,9 +3,9 @@ import type { Command, Endpoint, GraphId, ResumeCommand, RunCommand, UnstampedEv
 import { namedError, serializeError } from '../shared/errors';
 import { parseCommand } from '../shared/validate';
 import { DEFAULT_BATCH_POLICY, EventEmitter, type BatchPolicy } from './emitter';
-import type { EngineManager } from './engines/types';
-import type { GraphContext, GraphDefinition, RunnableGraph } from './graphs/types';
-import { describeGraph } from './graphs/describe';
+import type { EngineManager } from '../engines/types';
+import type { GraphContext, GraphDefinition, RunnableGraph } from '../graphs/types';
+import { describeGraph } from './describe';
 import { executeRun, type ActiveRun } from './run';
 import { reportingUsage } from './usage';
 import { measureBaseline } from './baseline';

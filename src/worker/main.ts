@@ -4,11 +4,11 @@
  * Heavy parts (WebLLM, PGlite) load lazily inside, when first needed.
  */
 import type { Endpoint } from '../protocol';
-import { schemaGraph } from './agent';
-import { createEngineManager } from './engines/manager';
-import { demoGraph } from './graphs/demo';
+import { schemaGraph } from '../graphs/schema';
+import { createEngineManager } from '../engines/manager';
+import { demoGraph } from '../graphs/demo/graph';
 import { serve } from './host';
-import { createCheckpointer } from './persistence';
+import { createCheckpointer } from './persistence/index';
 import { createThreadBook } from './threads';
 
 const checkpointer = createCheckpointer();

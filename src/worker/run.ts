@@ -2,7 +2,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import type { ResumeCommand, RunCommand, ThreadStatus } from '../protocol';
 import { isAbortError, serializeError } from '../shared/errors';
 import type { EventEmitter } from './emitter';
-import type { RunnableGraph } from './graphs/types';
+import type { RunnableGraph } from '../graphs/types';
 import { normalizeChunk, OrderedCustomEventHandler } from './relay';
 
 /** A run in progress, as the host tracks it. */

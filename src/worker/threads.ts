@@ -1,6 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
 import type { GraphId, ThreadInfo, ThreadStatus } from '../protocol';
-import { ThreadHistory, type ThreadRecord } from './persistence';
+import { ThreadHistory, type ThreadRecord } from './persistence/index';
 
 /** What the host needs to keep a list of threads beside their checkpoints. */
 export interface ThreadBook {

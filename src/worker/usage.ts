@@ -1,5 +1,5 @@
 import type { UnstampedEvent } from '../protocol';
-import type { ChatEngine, ChatRequest, EngineChunk } from './engines/types';
+import type { ChatEngine, ChatRequest, EngineChunk } from '../engines/types';
 
 /**
  * Wraps an engine so that the usage report at the end of each completion is also sent to the

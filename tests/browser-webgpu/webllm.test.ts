@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoRespond } from '../../src/worker/agent/demoResponder';
-import { createEngineManager } from '../../src/worker/engines/manager';
-import type { ChatEngine, ChatRequest } from '../../src/worker/engines/types';
+import { demoRespond } from '../../src/graphs/schema/demoResponder';
+import { createEngineManager } from '../../src/engines/manager';
+import type { ChatEngine, ChatRequest } from '../../src/engines/types';
 
 // Chromium runs with --enable-unsafe-webgpu here and gets a SwiftShader adapter without
 // shader-f16. Nothing in this file may reach the internet: every load goes to the

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DdlValidator } from '../../src/worker/schema/pglite';
-import { demoTestEngine, flakyDesignEngine } from '../../src/worker/agent/testEngines';
-import { eventNames, recordRun } from '../../src/worker/agent/testRun';
+import { DdlValidator } from '../../src/graphs/schema/pglite/pglite';
+import { demoTestEngine, flakyDesignEngine } from '../support/schemaEngines';
+import { eventNames, recordRun } from '../support/schemaRun';
 
 // The whole schema agent in real Chromium: LangGraph's web entrypoint, PGlite's wasm loaded by Vite.
 const validator = new DdlValidator();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoRespond } from '../../src/worker/agent/demoResponder';
-import { createEngineManager } from '../../src/worker/engines/manager';
-import type { ChatEngine, ChatRequest } from '../../src/worker/engines/types';
+import { demoRespond } from '../../src/graphs/schema/demoResponder';
+import { createEngineManager } from '../../src/engines/manager';
+import type { ChatEngine, ChatRequest } from '../../src/engines/types';
 
 // The worker's engine modules, imported straight into the page: plain TS with no DOM needs.
 const req: ChatRequest = { messages: [{ role: 'user', content: 'a library with books and loans' }] };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import { Annotation, END, START, StateGraph, messagesStateReducer } from '@langchain/langgraph/web';
 import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
-import { IndexedDBSaver, ThreadHistory, createCheckpointer } from '../../src/worker/persistence';
+import { IndexedDBSaver, ThreadHistory, createCheckpointer } from '../../src/worker/persistence/index';
 
 const State = Annotation.Root({
   messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startRemotePglite } from '../../src/worker/schema/pgliteRemote';
-import { DdlValidator } from '../../src/worker/schema/pglite';
+import { startRemotePglite } from '../../src/graphs/schema/pglite/pgliteRemote';
+import { DdlValidator } from '../../src/graphs/schema/pglite/pglite';
 
 describe('PGlite in its nested worker', () => {
   it('a database that cannot start fails clearly within its start timeout', async () => {

@@ -2,8 +2,8 @@ import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initialEngineState, type EngineState } from '../../src/client/engineState';
 import type { EngineListEvent, EngineSelection } from '../../src/protocol';
-import EnginePanel from '../../src/ui/EnginePanel.svelte';
-import type { SessionLike } from '../../src/ui/types';
+import EnginePanel from '../../src/ui/engine/EnginePanel.svelte';
+import type { SessionLike } from '../../src/ui/common/sessionTypes';
 
 let mounted: ReturnType<typeof mount> | null = null;
 afterEach(() => {

@@ -2,7 +2,7 @@ import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSessionStores } from '../../src/client/stores';
 import type { WorkerEvent } from '../../src/protocol';
-import RecordReplay from '../../src/ui/RecordReplay.svelte';
+import RecordReplay from '../../src/ui/recording/RecordReplay.svelte';
 
 let mounted: ReturnType<typeof mount> | null = null;
 afterEach(() => {

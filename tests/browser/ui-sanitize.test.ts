@@ -1,7 +1,7 @@
 import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import TokenOutput from '../../src/ui/TokenOutput.svelte';
-import { renderMarkdown, sanitizeHtml } from '../../src/ui/sanitize';
+import TokenOutput from '../../src/ui/run/TokenOutput.svelte';
+import { renderMarkdown, sanitizeHtml } from '../../src/ui/markdown/sanitize';
 
 /** Model output that tries every trick we know; each sets a global flag if it ever runs. */
 const ATTACKS = [

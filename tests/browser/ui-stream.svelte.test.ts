@@ -1,7 +1,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import StreamingMarkdown from '../../src/ui/StreamingMarkdown.svelte';
-import TokenOutput from '../../src/ui/TokenOutput.svelte';
+import StreamingMarkdown from '../../src/ui/markdown/StreamingMarkdown.svelte';
+import TokenOutput from '../../src/ui/run/TokenOutput.svelte';
 
 declare global {
   interface Window {

@@ -1,9 +1,9 @@
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ThreadInfo } from '../../src/protocol';
-import ApprovalPanel from '../../src/ui/ApprovalPanel.svelte';
-import LiveTabs from '../../src/ui/LiveTabs.svelte';
-import ThreadList from '../../src/ui/ThreadList.svelte';
+import ApprovalPanel from '../../src/graphs/schema/panel/ApprovalPanel.svelte';
+import LiveTabs from '../../src/ui/tabs/LiveTabs.svelte';
+import ThreadList from '../../src/ui/threads/ThreadList.svelte';
 
 let mounted: ReturnType<typeof mount> | null = null;
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session, type WorkerLike } from '../../src/client/session';
 import { STREAM_MODES, type StreamMode, type WorkerEvent } from '../../src/protocol';
-import { createEngineManager } from '../../src/worker/engines/manager';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { createEngineManager } from '../../src/engines/manager';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { normalizeChunk } from '../../src/worker/relay';
 import { scrub } from '../support/harness';
 import { MemorySaver } from '@langchain/langgraph/web';

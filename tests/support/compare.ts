@@ -1,4 +1,4 @@
-import type { RunState } from '../../src/client/state';
+import type { RunState } from '../../src/client/runState';
 
 /** A run state without the fields that depend on when events arrived (times, latencies). */
 export function comparable(state: RunState): unknown {

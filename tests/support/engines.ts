@@ -1,4 +1,4 @@
-import type { ChatEngine, ChatRequest, EngineChunk, EngineManager } from '../../src/worker/engines/types';
+import type { ChatEngine, ChatRequest, EngineChunk, EngineManager } from '../../src/engines/types';
 
 /**
  * A stand-in chat engine for spine tests: streams a fixed answer word by word, optionally with a

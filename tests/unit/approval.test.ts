@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
-import { schemaGraph } from '../../src/worker/agent';
-import { DemoEngine } from '../../src/worker/engines/demo';
-import type { ChatRequest } from '../../src/worker/engines/types';
+import { schemaGraph } from '../../src/graphs/schema';
+import { DemoEngine } from '../../src/engines/demo';
+import type { ChatRequest } from '../../src/engines/types';
 import type { WorkerEvent } from '../../src/protocol';
 import { fixedEngineManager } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';

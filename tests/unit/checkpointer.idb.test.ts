@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { emptyCheckpoint, ERROR, MemorySaver, uuid6, type Checkpoint } from '@langchain/langgraph-checkpoint';
 import { IndexedDBSaver } from '../../src/worker/persistence/IndexedDBSaver';
-import { createCheckpointer } from '../../src/worker/persistence';
+import { createCheckpointer } from '../../src/worker/persistence/index';
 
 const meta = { source: 'loop' as const, step: 0, parents: {} };
 

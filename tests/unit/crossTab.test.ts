@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import { CrossTab } from '../../src/client/crossTab';
 import { createSessionStores } from '../../src/client/stores';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { comparable } from '../support/compare';
 import { createHarness, type Harness } from '../support/harness';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import type { Endpoint, WorkerEvent } from '../../src/protocol';
-import { schemaGraph } from '../../src/worker/agent';
-import { DemoEngine } from '../../src/worker/engines/demo';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { schemaGraph } from '../../src/graphs/schema';
+import { DemoEngine } from '../../src/engines/demo';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { mulberry32 } from '../support/random';

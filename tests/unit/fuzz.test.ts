@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/client';
 import type { WorkerEvent } from '../../src/protocol';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { mulberry32 } from '../support/random';

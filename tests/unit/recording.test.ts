@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSessionStores } from '../../src/client/stores';
-import { parseNdjson, replay, RunRecorder, toNdjson } from '../../src/client/recording';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { parseNdjson, replay, RunRecorder, toNdjson } from '../../src/client/recording/ndjson';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { comparable } from '../support/compare';

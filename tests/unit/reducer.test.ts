@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/protocol';
 import { applyEvents } from '../../src/client/reducer';
-import { beginRun, LIMITS } from '../../src/client/state';
+import { beginRun, LIMITS } from '../../src/client/runState';
 
 let seq = 0;
 const ev = (e: Record<string, unknown>): WorkerEvent =>

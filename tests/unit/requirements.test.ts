@@ -1,10 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import type { WorkerEvent } from '../../src/protocol';
-import { schemaGraph } from '../../src/worker/agent';
-import { DemoEngine } from '../../src/worker/engines/demo';
-import type { ChatRequest, ChatEngine, EngineChunk } from '../../src/worker/engines/types';
-import { demoRespond } from '../../src/worker/agent/demoResponder';
+import { schemaGraph } from '../../src/graphs/schema';
+import { DemoEngine } from '../../src/engines/demo';
+import type { ChatRequest, ChatEngine, EngineChunk } from '../../src/engines/types';
+import { demoRespond } from '../../src/graphs/schema/demoResponder';
 import { fixedEngineManager } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session, type WorkerLike } from '../../src/client/session';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { serve, type Host } from '../../src/worker/host';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { until } from '../support/until';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import type { StreamMode, WorkerEvent } from '../../src/protocol';
 import { STREAM_MODES } from '../../src/protocol';
-import { demoGraph } from '../../src/worker/graphs/demo';
+import { demoGraph } from '../../src/graphs/demo/graph';
 import { normalizeChunk } from '../../src/worker/relay';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, scrub, type Harness } from '../support/harness';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { IndexedDBSaver, ThreadHistory } from '../../src/worker/persistence';
+import { IndexedDBSaver, ThreadHistory } from '../../src/worker/persistence/index';
 import { createThreadBook } from '../../src/worker/threads';
 
 describe('thread book', () => {
@@ -34,7 +34,7 @@ describe('thread commands through the host', () => {
   it('threads.list, thread.state and thread.delete answer over the protocol', async () => {
     const { createHarness } = await import('../support/harness');
     const { fixedEngineManager, ScriptedEngine } = await import('../support/engines');
-    const { demoGraph } = await import('../../src/worker/graphs/demo');
+    const { demoGraph } = await import('../../src/graphs/demo/graph');
     const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: 'host' };
     const checkpointer = new IndexedDBSaver(opts);
     const h = createHarness({

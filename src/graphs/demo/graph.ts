@@ -1,0 +1,85 @@
+import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
+import { dispatchCustomEvent } from '@langchain/core/callbacks/dispatch/web';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { Annotation, END, START, StateGraph, messagesStateReducer } from '@langchain/langgraph/web';
+import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
+import { namedError } from '../../shared/errors';
+import { streamLLMResponse } from '../../llm/streamLLMResponse';
+import type { GraphContext, GraphDefinition, RunnableGraph } from '../types';
+
+const DemoState = Annotation.Root({
+  topic: Annotation<string>(),
+  messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),
+  notes: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+});
+type DemoStateT = typeof DemoState.State;
+
+/** Node names of the demo graph, in execution order. */
+export const DEMO_NODES = ['plan', 'write', 'review'] as const;
+
+/**
+ * A small built-in graph that exercises every stream: state updates, LLM tokens through the
+ * engine, `config.writer` chunks, custom events, and a subgraph (`review`) for namespaces.
+ */
+export function buildDemoGraph(ctx: GraphContext, checkpointer?: BaseCheckpointSaver): RunnableGraph {
+  const review = new StateGraph(DemoState)
+    .addNode('check', async (state: DemoStateT, config: RunnableConfig) => {
+      await dispatchCustomEvent(
+        'progress_update',
+        { step: 'review', progress: 0.5, message: 'Checking the answer' },
+        config,
+      );
+      const last = state.messages.at(-1);
+      const words = typeof last?.content === 'string' ? last.content.split(/\s+/).filter(Boolean).length : 0;
+      (config as { writer?: (c: unknown) => void }).writer?.({ reviewed: true, words });
+      await dispatchCustomEvent('step_complete', { step: 'review', result: `${words} words` }, config);
+      return { notes: [`reviewed ${words} words`] };
+    })
+    .addEdge(START, 'check')
+    .addEdge('check', END)
+    .compile();
+
+  return new StateGraph(DemoState)
+    .addNode('plan', async (state: DemoStateT, config: RunnableConfig) => {
+      await dispatchCustomEvent('progress_update', { step: 'plan', progress: 0, message: 'Planning' }, config);
+      (config as { writer?: (c: unknown) => void }).writer?.({ planned: state.topic });
+      await dispatchCustomEvent('step_complete', { step: 'plan', result: 'planned' }, config);
+      return {
+        notes: [`plan for ${state.topic}`],
+        messages: [new HumanMessage({ content: state.topic, id: 'demo-user' })],
+      };
+    })
+    .addNode('write', async (state: DemoStateT, config: RunnableConfig) => {
+      const result = await streamLLMResponse(
+        ctx.engine(),
+        {
+          messages: [
+            { role: 'system', content: 'You are a helpful assistant. Answer briefly.' },
+            { role: 'user', content: state.topic },
+          ],
+          signal: config.signal,
+        },
+        { agentName: 'writer', config },
+      );
+      return { messages: [new AIMessage({ content: result.content, id: result.id })] };
+    })
+    .addNode('review', review)
+    .addEdge(START, 'plan')
+    .addEdge('plan', 'write')
+    .addEdge('write', 'review')
+    .addEdge('review', END)
+    .compile({ checkpointer }) as unknown as RunnableGraph;
+}
+
+/** The demo graph as the host registers it; input `{ topic }` (or `{ requirements }`). */
+export const demoGraph: GraphDefinition = {
+  id: 'demo',
+  build: buildDemoGraph,
+  parseInput(input) {
+    const obj = (input ?? {}) as { topic?: unknown; requirements?: unknown };
+    const topic = typeof obj.topic === 'string' ? obj.topic : obj.requirements;
+    if (typeof topic !== 'string' || topic.trim() === '')
+      throw namedError('InputError', 'The demo graph needs a non-empty topic.');
+    return { topic: topic.trim() };
+  },
+};
