@@ -1,10 +1,11 @@
 /**
  * The one contract between the page and the worker.
  *
- * Commands go page -> worker, events go worker -> page (always inside a {@link EventBatch}).
+ * Commands go page -> worker, events go worker -> page (always inside an {@link EventBatch}).
+ * Each is declared once, in {@link COMMANDS} and {@link EVENTS}: a table keyed by `type` that
+ * gives its payload type and its family. Validation, the reply and terminal sets and the page's
+ * reducers are derived from these tables (`src/shared/validate.ts`, `src/client/`).
  * Everything here is plain structured-clone data: no class instances, no functions.
- * Both sides import the types; each side validates what it receives with the guards below,
- * so a malformed message becomes an `error` event instead of a crash.
  */
 
 /** Every LangGraph stream mode the worker can relay. */
@@ -18,14 +19,15 @@ export const STREAM_MODES = [
   'checkpoints',
   'tools',
 ] as const;
+/** One LangGraph stream mode. */
 export type StreamMode = (typeof STREAM_MODES)[number];
 
-/** Graphs the worker knows how to run. */
-export const GRAPH_IDS = ['demo', 'schema'] as const;
-export type GraphId = (typeof GRAPH_IDS)[number];
+/** A graph's id as `langgraph.json` names it; validated at run time, never a closed list. */
+export type GraphId = string;
 
 /** Engines the worker can drive. */
 export const ENGINE_KINDS = ['demo', 'webllm'] as const;
+/** One engine kind. */
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 /** An error as it crosses the boundary: once, as data. */
@@ -33,6 +35,8 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
+  /** Input problems by field path (`a.b`), for forms. */
+  fields?: Record<string, string>;
 }
 
 /** Options for the demo engine (deterministic, no weights). */
@@ -45,6 +49,7 @@ export interface DemoEngineOptions {
   minTokens?: number;
 }
 
+/** Which engine to load, and how. */
 export interface EngineSelection {
   kind: EngineKind;
   /** WebLLM model id (from its prebuilt list). */
@@ -54,197 +59,17 @@ export interface EngineSelection {
   demo?: DemoEngineOptions;
 }
 
-// ---------------------------------------------------------------------------
-// Commands (page -> worker)
-// ---------------------------------------------------------------------------
-
-export interface RunCommand {
-  type: 'run';
-  runId: string;
-  graph: GraphId;
-  /** The graph's input; each graph validates its own (e.g. `{ requirements }`). */
-  input: unknown;
+/** What a run streams: the LangGraph stream modes, with or without subgraph namespaces. */
+export interface StreamOptions {
   streamModes: StreamMode[];
   subgraphs: boolean;
-  threadId?: string;
-  /** Pause before these nodes (human approval). */
+  /** Pause before these nodes (breakpoints, human approval). */
   interruptBefore?: string[];
+  /** Pause after these nodes. */
+  interruptAfter?: string[];
 }
 
-export interface ResumeCommand {
-  type: 'resume';
-  runId: string;
-  graph: GraphId;
-  threadId: string;
-  streamModes: StreamMode[];
-  subgraphs: boolean;
-  /** State update applied before resuming (e.g. a rejection reason). */
-  update?: Record<string, unknown>;
-  /** Apply `update` as if this node had written it, so the graph routes on from that node. */
-  asNode?: string;
-  interruptBefore?: string[];
-}
-
-export interface CancelCommand {
-  type: 'cancel';
-  runId: string;
-}
-
-export interface DescribeGraphCommand {
-  type: 'describe';
-  requestId: string;
-  graph: GraphId;
-}
-
-export interface EngineSelectCommand {
-  type: 'engine.select';
-  requestId: string;
-  selection: EngineSelection;
-}
-
-export interface EngineListCommand {
-  type: 'engine.list';
-  requestId: string;
-}
-
-export interface EngineDeleteCacheCommand {
-  type: 'engine.deleteCache';
-  requestId: string;
-  modelId: string;
-  modelBaseUrl?: string;
-}
-
-/**
- * Benchmark hook: runs a graph inside the worker with nothing relayed (custom events are counted,
- * not sent) and answers with `bench.result`, the limit the relay is measured against.
- */
-export interface BenchBaselineCommand {
-  type: 'bench.baseline';
-  requestId: string;
-  graph: GraphId;
-  input: unknown;
-  streamModes: StreamMode[];
-  subgraphs: boolean;
-}
-
-/** Lists the saved threads (newest first). */
-export interface ThreadsListCommand {
-  type: 'threads.list';
-  requestId: string;
-}
-
-/** Reads the last saved state of a thread. */
-export interface ThreadStateCommand {
-  type: 'thread.state';
-  requestId: string;
-  threadId: string;
-  graph: GraphId;
-}
-
-/** Deletes a thread's checkpoints and history record. */
-export interface ThreadDeleteCommand {
-  type: 'thread.delete';
-  requestId: string;
-  threadId: string;
-}
-
-export interface PingCommand {
-  type: 'ping';
-  requestId: string;
-}
-
-export type Command =
-  | RunCommand
-  | ResumeCommand
-  | CancelCommand
-  | DescribeGraphCommand
-  | EngineSelectCommand
-  | EngineListCommand
-  | EngineDeleteCacheCommand
-  | BenchBaselineCommand
-  | ThreadsListCommand
-  | ThreadStateCommand
-  | ThreadDeleteCommand
-  | PingCommand;
-
-export type CommandType = Command['type'];
-
-// ---------------------------------------------------------------------------
-// Seed events: what nodes dispatch with dispatchCustomEvent (seed: streaming-guide.md)
-// ---------------------------------------------------------------------------
-
-/** Payloads of the seed's custom events, keyed by event name. */
-export interface SeedEventPayloads {
-  custom_token: { content: string; id: string; agentName: string };
-  token_update: { content: string; partial: boolean; id?: string };
-  progress_update: { step: string; progress: number; message: string };
-  step_complete: { step: string; result: unknown };
-  schema_progress: { current: number; total: number; percentage: number; operation: string };
-  tool_start: { toolName: string; input: unknown };
-  tool_success: { toolName: string; result: unknown };
-  tool_error: { toolName: string; error: string };
-  node_progress: { node: string; step: string; status: 'started' | 'completed' | 'failed' };
-  node_start: { node: string; input: unknown; timestamp: string };
-  node_complete: { node: string; output: unknown; timestamp: string };
-  execution_error: { context: string; error: string; stack?: string; timestamp: string };
-  collaboration_update: { sessionId: string; userId: string; action: string; timestamp: number };
-}
-export type SeedEventName = keyof SeedEventPayloads;
-
-// ---------------------------------------------------------------------------
-// Events (worker -> page)
-// ---------------------------------------------------------------------------
-
-/** Fields every event carries. `runId` is null for events that belong to no run. */
-export interface EventBase {
-  runId: string | null;
-  /** Strictly increasing per worker, across all events. */
-  seq: number;
-  /** `performance.timeOrigin + performance.now()` in the worker when the event was made. */
-  ts: number;
-}
-
-export type RunStartedEvent = EventBase & {
-  type: 'run.started';
-  runId: string;
-  graph: GraphId;
-  streamModes: StreamMode[];
-  subgraphs: boolean;
-  threadId?: string;
-};
-export type RunCompletedEvent = EventBase & { type: 'run.completed'; runId: string };
-/** The graph paused (interruptBefore/After); resume with a `resume` command. */
-export type RunInterruptedEvent = EventBase & {
-  type: 'run.interrupted';
-  runId: string;
-  next: string[];
-  threadId?: string;
-};
-export type RunCancelledEvent = EventBase & { type: 'run.cancelled'; runId: string };
-export type RunFailedEvent = EventBase & { type: 'run.failed'; runId: string; error: SerializedError };
-/** A run command that was refused before starting (bad input, another run active). */
-export type RunRejectedEvent = EventBase & { type: 'run.rejected'; runId: string; error: SerializedError };
-
-/** One chunk of a LangGraph stream mode, namespace kept (`[]` for the root graph). */
-export type StreamChunkEvent = EventBase & {
-  type: 'stream';
-  runId: string;
-  mode: StreamMode;
-  ns: string[];
-  chunk: unknown;
-};
-
-/** A custom event dispatched with `dispatchCustomEvent` inside a node. */
-export type CustomEvent = EventBase & {
-  type: 'custom';
-  runId: string;
-  name: string;
-  ns: string[];
-  /** The LangGraph node that dispatched it, when known. */
-  node?: string;
-  data: unknown;
-};
-
+/** A model the worker can load, with what this GPU says about it. */
 export interface EngineModelInfo {
   modelId: string;
   /** VRAM needed in MB, as WebLLM reports. */
@@ -254,8 +79,11 @@ export interface EngineModelInfo {
   cached?: boolean;
   /** Why this GPU cannot run it; absent when it can. */
   unsupportedReason?: string;
+  /** Tokens the model attends to, prompt and answer together. */
+  contextWindowTokens?: number;
 }
 
+/** What WebGPU offers in this browser. */
 export interface GpuInfo {
   available: boolean;
   /** Why WebGPU is unavailable, when it is. */
@@ -267,58 +95,50 @@ export interface GpuInfo {
   maxStorageBufferBindingSize?: number;
 }
 
+/** Where an engine load stands. */
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
-export type EngineStateEvent = EventBase & {
-  type: 'engine.state';
-  kind: EngineKind;
-  status: EngineStatus;
-  modelId?: string;
-  error?: SerializedError;
-};
-export type EngineProgressEvent = EventBase & {
-  type: 'engine.progress';
-  modelId: string;
-  /** WebLLM's phase text. */
-  text: string;
-  /** 0..1, never decreasing within one load. */
-  progress: number;
-  timeElapsed?: number;
-};
-export type EngineUsageEvent = EventBase & {
-  type: 'engine.usage';
-  promptTokens: number;
-  completionTokens: number;
-  prefillTokensPerSecond?: number;
-  decodeTokensPerSecond?: number;
-  timeToFirstTokenMs?: number;
-};
-export type EngineListEvent = EventBase & {
-  type: 'engine.list';
-  requestId: string;
-  gpu: GpuInfo;
-  models: EngineModelInfo[];
-  defaultModelId: string;
-};
-
+/** A node of a graph's picture; `subgraph` when it contains a compiled graph of its own. */
 export interface GraphNodeInfo {
   id: string;
-  /** Nodes that contain a compiled graph of their own. */
   subgraph?: boolean;
 }
+
+/** An edge of a graph's picture. */
 export interface GraphEdgeInfo {
   source: string;
   target: string;
   conditional: boolean;
 }
-export type GraphStructureEvent = EventBase & {
-  type: 'graph.structure';
-  requestId: string;
+
+/** A named set of breakpoints the page offers as one switch (e.g. "Ask before applying"). */
+export interface BreakpointPreset {
+  label: string;
+  before?: string[];
+  after?: string[];
+}
+
+/** What the page learns about a graph from the worker. */
+export interface GraphInfo {
   graph: GraphId;
+  title: string;
+  description?: string;
+  /** False when the graph's module failed to import or build; `error` says why. */
+  available: boolean;
+  error?: SerializedError;
   nodes: GraphNodeInfo[];
   edges: GraphEdgeInfo[];
-};
+  /** JSON Schema of the input, when the graph declares one (zod, StateSchema). */
+  inputSchema: Record<string, unknown> | null;
+  /** An input that runs. */
+  example?: Record<string, unknown>;
+  breakpoints: BreakpointPreset[];
+  /** Breakpoints compiled into the graph. */
+  interruptBefore: string[];
+  interruptAfter: string[];
+}
 
+/** How a thread's last run ended (`running` while one goes on). */
 export type ThreadStatus = 'running' | 'completed' | 'interrupted' | 'cancelled' | 'failed';
 
 /** A saved thread as the thread list shows it. Times are epoch milliseconds. */
@@ -332,64 +152,152 @@ export interface ThreadInfo {
   lastStatus: ThreadStatus;
 }
 
-export type ThreadsEvent = EventBase & { type: 'threads'; requestId: string; threads: ThreadInfo[] };
-export type ThreadStateEvent = EventBase & {
-  type: 'thread.state';
-  requestId: string;
-  threadId: string;
-  /** The thread's last saved values (plain data); null when nothing was saved. */
-  values: unknown;
-  /** Nodes the thread would run next (non-empty when paused). */
-  next: string[];
-};
+// ---------------------------------------------------------------------------
+// The tables
+// ---------------------------------------------------------------------------
 
-/** The answer to `bench.baseline`. */
-export type BenchResultEvent = EventBase & {
-  type: 'bench.result';
-  requestId: string;
-  /** `custom_token` events dispatched by the graph. */
-  tokens: number;
-  /** Stream chunks plus custom events the graph produced. */
-  events: number;
-  ms: number;
-};
+/** What a table entry records at run time; the payload type rides along at compile time. */
+export interface Spec<F extends string, P> {
+  family: F;
+  /** Never set: carries the payload type. */
+  payload?: P;
+}
+const spec =
+  <P>() =>
+  <F extends string>(family: F): Spec<F, P> => ({ family });
 
-/** The answer to a request that has no richer reply. */
-export type AckEvent = EventBase & { type: 'ack'; requestId: string; ok: boolean; error?: SerializedError };
+/** Command families: runs (answered by run events), requests (answered by one reply) and control. */
+export type CommandFamily = 'run' | 'request' | 'control';
 
-/** A protocol-level problem: unknown or malformed command, unknown run, and so on. */
-export type ErrorEvent = EventBase & { type: 'error'; context: string; error: SerializedError };
+type Req<P = object> = P & { requestId: string };
+type RunPayload = StreamOptions & { runId: string; graph: GraphId; threadId?: string };
 
-export type WorkerEvent =
-  | RunStartedEvent
-  | RunCompletedEvent
-  | RunInterruptedEvent
-  | RunCancelledEvent
-  | RunFailedEvent
-  | RunRejectedEvent
-  | StreamChunkEvent
-  | CustomEvent
-  | EngineStateEvent
-  | EngineProgressEvent
-  | EngineUsageEvent
-  | EngineListEvent
-  | GraphStructureEvent
-  | BenchResultEvent
-  | ThreadsEvent
-  | ThreadStateEvent
-  | AckEvent
-  | ErrorEvent;
+/** Every command the page sends, by type. */
+export const COMMANDS = {
+  /** Starts a run; the graph validates its own `input`. */
+  run: spec<RunPayload & { input: unknown }>()('run'),
+  /** Continues a paused thread, after an optional state update written `asNode`. */
+  resume: spec<RunPayload & { threadId: string; update?: Record<string, unknown>; asNode?: string }>()('run'),
+  cancel: spec<{ runId: string }>()('control'),
+  describe: spec<Req<{ graph: GraphId }>>()('request'),
+  'engine.select': spec<Req<{ selection: EngineSelection }>>()('request'),
+  'engine.list': spec<Req>()('request'),
+  'engine.deleteCache': spec<Req<{ modelId: string; modelBaseUrl?: string }>>()('request'),
+  /** Runs a graph in the worker with nothing relayed (the benchmark's limit); answers `bench.result`. */
+  'bench.baseline': spec<Req<StreamOptions & { graph: GraphId; input: unknown }>>()('request'),
+  'threads.list': spec<Req>()('request'),
+  'thread.state': spec<Req<{ threadId: string; graph: GraphId }>>()('request'),
+  'thread.delete': spec<Req<{ threadId: string }>>()('request'),
+  ping: spec<Req>()('request'),
+} as const;
 
-export type WorkerEventType = WorkerEvent['type'];
+/** Event families, each handled in one place on the page. */
+export type EventFamily = 'lifecycle' | 'terminal' | 'stream' | 'custom' | 'engine' | 'reply' | 'notice';
 
+type Run<P = object> = P & { runId: string };
+type Reply<P = object> = P & { runId: null; requestId: string };
+
+/** Every event the worker sends, by type. */
+export const EVENTS = {
+  'run.started': spec<Run<StreamOptions & { graph: GraphId; threadId?: string }>>()('lifecycle'),
+  'run.completed': spec<Run>()('terminal'),
+  /** The graph paused before `next` (a breakpoint); resume with a `resume` command. */
+  'run.interrupted': spec<Run<{ next: string[]; threadId?: string }>>()('terminal'),
+  'run.cancelled': spec<Run>()('terminal'),
+  'run.failed': spec<Run<{ error: SerializedError }>>()('terminal'),
+  /** A run refused before it started (bad input, another run active). */
+  'run.rejected': spec<Run<{ error: SerializedError }>>()('terminal'),
+  /** One chunk of a LangGraph stream mode; `ns` is `[]` for the root graph. */
+  stream: spec<Run<{ mode: StreamMode; ns: string[]; chunk: unknown }>>()('stream'),
+  /** A `dispatchCustomEvent` event, with the node that sent it when known. */
+  custom: spec<Run<{ name: string; ns: string[]; node?: string; data: unknown }>>()('custom'),
+  'engine.state': spec<{
+    runId: null;
+    kind: EngineKind;
+    status: EngineStatus;
+    modelId?: string;
+    error?: SerializedError;
+  }>()('engine'),
+  /** Model load progress: 0..1, never decreasing within one load. */
+  'engine.progress': spec<{ runId: null; modelId: string; text: string; progress: number; timeElapsed?: number }>()(
+    'engine',
+  ),
+  /** Size and speed of one completion; `runId` is the run that asked for it. */
+  'engine.usage': spec<{
+    runId: string | null;
+    promptTokens: number;
+    completionTokens: number;
+    prefillTokensPerSecond?: number;
+    decodeTokensPerSecond?: number;
+    timeToFirstTokenMs?: number;
+    /** `length` when the answer was cut off by its token limit or the context window. */
+    finishReason?: string;
+  }>()('engine'),
+  'engine.list': spec<Reply<{ gpu: GpuInfo; models: EngineModelInfo[]; defaultModelId: string }>>()('reply'),
+  'graph.info': spec<Reply<GraphInfo>>()('reply'),
+  /** `custom_token` events and all events a baseline run produced, and how long it took. */
+  'bench.result': spec<Reply<{ tokens: number; events: number; ms: number }>>()('reply'),
+  threads: spec<Reply<{ threads: ThreadInfo[] }>>()('reply'),
+  /** A thread's last saved values (null when none) and the nodes it would run next. */
+  'thread.state': spec<Reply<{ threadId: string; values: unknown; next: string[] }>>()('reply'),
+  /** The answer to a request that has no richer reply. */
+  ack: spec<Reply<{ ok: boolean; error?: SerializedError }>>()('reply'),
+  /** A protocol-level problem: unknown or malformed command, unknown run, and so on. */
+  error: spec<{ runId: null; context: string; error: SerializedError }>()('notice'),
+} as const;
+
+// ---------------------------------------------------------------------------
+// Types derived from the tables
+// ---------------------------------------------------------------------------
+
+type PayloadOf<S> = S extends Spec<string, infer P> ? P : never;
+
+/** A command type. */
+export type CommandType = keyof typeof COMMANDS;
+/** The command of one type. */
+export type CommandOf<K extends CommandType> = { type: K } & PayloadOf<(typeof COMMANDS)[K]>;
+/** Any command. */
+export type Command = { [K in CommandType]: CommandOf<K> }[CommandType];
+
+/** Fields every event carries. `runId` is null for events that belong to no run. */
+export interface EventBase {
+  runId: string | null;
+  /** Strictly increasing per worker, across all events. */
+  seq: number;
+  /** `performance.timeOrigin + performance.now()` in the worker when the event was made. */
+  ts: number;
+}
+
+/** An event type. */
+export type WorkerEventType = keyof typeof EVENTS;
+/** The event of one type. */
+export type EventOf<K extends WorkerEventType> = EventBase & { type: K } & PayloadOf<(typeof EVENTS)[K]>;
+/** Any event. */
+export type WorkerEvent = { [K in WorkerEventType]: EventOf<K> }[WorkerEventType];
+/** Event types of one family. */
+export type TypesOf<F extends EventFamily> = {
+  [K in WorkerEventType]: (typeof EVENTS)[K]['family'] extends F ? K : never;
+}[WorkerEventType];
+
+const ofFamily = (f: EventFamily) =>
+  (Object.keys(EVENTS) as WorkerEventType[]).filter((k) => EVENTS[k].family === f) as readonly string[];
 /** Events whose run has ended: nothing for that run follows them. */
-export const TERMINAL_EVENTS = [
-  'run.completed',
-  'run.cancelled',
-  'run.failed',
-  'run.rejected',
-  'run.interrupted',
-] as const;
+export const TERMINAL_EVENTS = ofFamily('terminal') as readonly TypesOf<'terminal'>[];
+/** Events that answer a request (they carry its `requestId`). */
+export const REPLY_EVENTS = ofFamily('reply') as readonly TypesOf<'reply'>[];
+
+/** A chunk of a stream mode. */
+export type StreamChunkEvent = EventOf<'stream'>;
+/** A custom event. */
+export type CustomEvent = EventOf<'custom'>;
+/** Any event of one family. */
+export type EventsOf<F extends EventFamily> = { [K in TypesOf<F>]: EventOf<K> }[TypesOf<F>];
+/** A reply to a request. */
+export type ReplyEvent = EventsOf<'reply'>;
+/** A run command (`run` or `resume`). */
+export type RunCommand = CommandOf<'run'>;
+/** A resume command. */
+export type ResumeCommand = CommandOf<'resume'>;
 
 /** The only message shape the worker posts. */
 export interface EventBatch {

@@ -1,30 +1,20 @@
-import type {
-  Command,
-  Endpoint,
-  EngineListEvent,
-  GraphStructureEvent,
-  ResumeCommand,
-  RunCommand,
-  WorkerEvent,
+import {
+  REPLY_EVENTS,
+  type Command,
+  type Endpoint,
+  type ReplyEvent,
+  type ResumeCommand,
+  type RunCommand,
+  type WorkerEvent,
 } from '../protocol';
 import { deserializeError } from '../shared/errors';
 import { parseBatch, parseEvent } from '../shared/validate';
 
 type Listener = (events: WorkerEvent[]) => void;
-const REPLY_TYPES = new Set<string>([
-  'ack',
-  'graph.structure',
-  'engine.list',
-  'bench.result',
-  'threads',
-  'thread.state',
-]);
+const REPLY_TYPES = new Set<string>(REPLY_EVENTS);
 type RequestCommand = Extract<Command, { requestId: string }>;
 type DistributiveOmitReq<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type Reply =
-  | GraphStructureEvent
-  | EngineListEvent
-  | Extract<WorkerEvent, { type: 'ack' | 'bench.result' | 'threads' | 'thread.state' }>;
+type Reply = ReplyEvent;
 
 /** Makes a run id that is unique in this page. */
 export function newRunId(): string {

@@ -1,7 +1,7 @@
 import { writable, type Readable } from 'svelte/store';
-import type { SeedEventPayloads, WorkerEvent } from '../protocol';
+import type { WorkerEvent } from '../protocol';
+import type { SeedEventPayloads } from '../shared/seedEvents';
 import { parseEvent } from '../shared/validate';
-import type { SessionStores } from './stores';
 
 export type CollaborationUpdate = SeedEventPayloads['collaboration_update'];
 
@@ -18,9 +18,8 @@ export interface ChannelLike {
 }
 
 export interface CrossTabOptions {
-  stores: SessionStores;
-  /** Subscribes to this tab's own event batches. */
-  onLocalEvents(listener: (events: WorkerEvent[]) => void): () => void;
+  /** Receives another tab's run events (validated), with that tab's user id. */
+  onRemoteEvents(from: string, events: WorkerEvent[]): void;
   channel?: ChannelLike;
   userId?: string;
 }
@@ -29,31 +28,25 @@ export interface CrossTabOptions {
 export const MAX_COLLAB_UPDATES = 50;
 
 /**
- * Real-time updates across tabs (the seed's `collaboration_update`).
+ * Real-time updates across tabs (the seed's `collaboration_update`): the channel only.
  *
- * A tab that runs a graph broadcasts its event batches; another tab of the same origin that is not
- * running anything follows that run live in its own stores. Tabs announce what they do
+ * A tab that runs a graph publishes its event batches; the other tabs of the same origin hear
+ * them (the page's controller decides whether to follow). Tabs announce what they do
  * (`joined`, `run_started`, `run_cancelled`, `left`, ...) as `collaboration_update` messages.
  * Every message is validated; a tab that closes just stops talking, which harms no other tab.
  */
 export class CrossTab {
   readonly userId: string;
   readonly updates: Readable<CollaborationUpdate[]>;
-  /** The user whose run this tab is following, or null. */
-  readonly following: Readable<string | null>;
   private readonly updatesStore = writable<CollaborationUpdate[]>([]);
-  private readonly followingStore = writable<string | null>(null);
   private readonly channel: ChannelLike;
-  private readonly offLocal: () => void;
-  private followedRun: string | null = null;
+  private closed = false;
 
   constructor(private readonly options: CrossTabOptions) {
     this.userId = options.userId ?? `tab-${crypto.randomUUID().slice(0, 8)}`;
     this.channel = options.channel ?? new BroadcastChannel('tabgraph-live');
     this.updates = { subscribe: this.updatesStore.subscribe };
-    this.following = { subscribe: this.followingStore.subscribe };
     this.channel.addEventListener('message', this.onMessage);
-    this.offLocal = options.onLocalEvents((events) => this.onLocal(events));
     this.announce('joined', 'lobby');
   }
 
@@ -61,18 +54,22 @@ export class CrossTab {
   announce(action: string, sessionId: string): void {
     const update: CollaborationUpdate = { sessionId, userId: this.userId, action, timestamp: Date.now() };
     this.record(update);
-    this.channel.postMessage({ kind: 'collab', update } satisfies TabMessage);
+    if (!this.closed) this.channel.postMessage({ kind: 'collab', update } satisfies TabMessage);
   }
 
+  /** Says goodbye and stops listening; later calls do nothing. */
   close(): void {
+    if (this.closed) return;
     this.announce('left', 'lobby');
-    this.offLocal();
+    this.closed = true;
     this.channel.removeEventListener('message', this.onMessage);
     this.channel.close();
   }
 
-  private onLocal(events: WorkerEvent[]): void {
-    const mine = events.filter((e) => e.runId !== null && e.runId !== this.followedRun);
+  /** Shares a batch of this tab's own run events, announcing runs that start and end. */
+  publish(events: readonly WorkerEvent[]): void {
+    if (this.closed) return;
+    const mine = events.filter((e) => e.runId !== null);
     if (mine.length === 0) return;
     for (const e of mine) {
       if (e.type === 'run.started') this.announce('run_started', e.runId);
@@ -88,26 +85,16 @@ export class CrossTab {
     if (!msg || typeof msg !== 'object') return;
     if (msg.kind === 'collab' && isUpdate(msg.update)) this.record(msg.update);
     else if (msg.kind === 'batch' && typeof msg.from === 'string' && Array.isArray(msg.events))
-      this.follow(msg.from, msg.events);
+      this.receive(msg.from, msg.events);
   };
 
-  private follow(from: string, raw: unknown[]): void {
+  private receive(from: string, raw: unknown[]): void {
     const events: WorkerEvent[] = [];
     for (const r of raw) {
       const parsed = parseEvent(r);
       if (parsed.ok) events.push(parsed.value);
     }
-    const stores = this.options.stores;
-    const started = events.find((e) => e.type === 'run.started');
-    const current = stores.current();
-    // A tab busy with its own run never lets another tab's run replace it.
-    const ownRunActive = current.status === 'running' && current.runId !== this.followedRun;
-    if (started && started.type === 'run.started' && !ownRunActive) {
-      this.followedRun = started.runId;
-      this.followingStore.set(from);
-      stores.begin(started.runId, started.graph, started.streamModes, started.subgraphs);
-    }
-    if (this.followedRun && events.some((e) => e.runId === this.followedRun)) stores.apply(events);
+    if (events.length) this.options.onRemoteEvents(from, events);
   }
 
   private record(update: CollaborationUpdate): void {

@@ -1,13 +1,13 @@
-import type { CustomEvent, SeedEventPayloads, StreamChunkEvent, WorkerEvent } from '../protocol';
-import { LIMITS, type LogEntry, type MessageView, type RunState } from './runState';
-
-const TERMINAL_STATUS = {
-  'run.completed': 'completed',
-  'run.interrupted': 'interrupted',
-  'run.cancelled': 'cancelled',
-  'run.failed': 'failed',
-  'run.rejected': 'rejected',
-} as const;
+import {
+  EVENTS,
+  type CustomEvent,
+  type EventOf,
+  type StreamChunkEvent,
+  type WorkerEvent,
+  type WorkerEventType,
+} from '../protocol';
+import type { SeedEventPayloads } from '../shared/seedEvents';
+import { LIMITS, type LogEntry, type MessageView, type RunState, type RunStatus } from './runState';
 
 /**
  * Applies a batch of events to the run state and returns the new state (the input is not changed).
@@ -19,10 +19,11 @@ export function applyEvents(state: RunState, events: readonly WorkerEvent[], rec
   let d: RunState | null = null;
   const draft = (): RunState => (d ??= cloneShallow(state));
   for (const ev of events) {
-    if (ev.runId === null) {
-      if (ev.type === 'error') pushBounded(draft().errors, { context: ev.context, error: ev.error }, LIMITS.errors);
+    if (ev.type === 'error') {
+      pushBounded(draft().errors, { context: ev.context, error: ev.error }, LIMITS.errors);
       continue;
     }
+    if (ev.runId === null) continue;
     if (ev.runId !== state.runId || ev.seq <= (d ?? state).lastSeq) continue;
     applyRunEvent(draft(), ev, receivedAt);
   }
@@ -52,6 +53,57 @@ function pushBounded<T>(list: T[], item: T, max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
 
+/** A case of the run reducer: changes the draft state for one event of type `K`. */
+type Case<K extends WorkerEventType> = (s: RunState, ev: EventOf<K>, receivedAt: number) => void;
+
+/** The run reducer's case for every event type: a new event type does not compile without one. */
+export type RunCases = { [K in WorkerEventType]: Case<K> };
+
+const ignore = () => {};
+
+function terminal(status: RunStatus) {
+  return (s: RunState, ev: WorkerEvent, receivedAt: number) => {
+    s.status = status;
+    s.endedAt = receivedAt;
+    if (ev.type === 'run.failed' || ev.type === 'run.rejected') s.error = ev.error;
+    if (ev.type === 'run.interrupted') s.interruptedNext = ev.next;
+    for (const n of Object.values(s.nodes))
+      if (n.status === 'running') s.nodes[n.node] = { ...n, status: ev.type === 'run.completed' ? 'done' : 'failed' };
+  };
+}
+
+/** What each event does to the run state. Engine events, replies and notices are reduced elsewhere. */
+export const RUN_CASES: RunCases = {
+  'run.started': (s, ev, receivedAt) => {
+    s.status = 'running';
+    s.graph = ev.graph;
+    s.streamModes = ev.streamModes;
+    s.subgraphs = ev.subgraphs;
+    s.threadId = ev.threadId;
+    s.startedAt ??= receivedAt;
+  },
+  'run.completed': terminal('completed'),
+  'run.interrupted': terminal('interrupted'),
+  'run.cancelled': terminal('cancelled'),
+  'run.failed': terminal('failed'),
+  'run.rejected': terminal('rejected'),
+  stream: (s, ev, receivedAt) => applyStream(s, ev, receivedAt),
+  custom: (s, ev, receivedAt) => applyCustom(s, ev, receivedAt),
+  'engine.state': ignore,
+  'engine.progress': ignore,
+  'engine.usage': ignore,
+  'engine.list': ignore,
+  'graph.info': ignore,
+  'bench.result': ignore,
+  threads: ignore,
+  'thread.state': ignore,
+  ack: ignore,
+  error: ignore,
+};
+
+/** Families whose events belong to the run on screen and appear in its log. */
+const LOGGED = new Set<string>(['lifecycle', 'terminal', 'stream', 'custom']);
+
 function applyRunEvent(s: RunState, ev: WorkerEvent, receivedAt: number): void {
   s.lastSeq = ev.seq;
   s.stats.events += 1;
@@ -61,35 +113,8 @@ function applyRunEvent(s: RunState, ev: WorkerEvent, receivedAt: number): void {
     s.stats.latencySumMs += age;
     s.stats.latencyCount += 1;
   }
-  if (ev.type === 'stream' || ev.type === 'custom' || ev.type.startsWith('run.')) log(s, ev);
-  switch (ev.type) {
-    case 'run.started':
-      s.status = 'running';
-      s.graph = ev.graph;
-      s.streamModes = ev.streamModes;
-      s.subgraphs = ev.subgraphs;
-      s.threadId = ev.threadId;
-      s.startedAt ??= receivedAt;
-      return;
-    case 'run.completed':
-    case 'run.interrupted':
-    case 'run.cancelled':
-    case 'run.failed':
-    case 'run.rejected':
-      s.status = TERMINAL_STATUS[ev.type];
-      s.endedAt = receivedAt;
-      if (ev.type === 'run.failed' || ev.type === 'run.rejected') s.error = ev.error;
-      if (ev.type === 'run.interrupted') s.interruptedNext = ev.next;
-      for (const n of Object.values(s.nodes))
-        if (n.status === 'running') s.nodes[n.node] = { ...n, status: ev.type === 'run.completed' ? 'done' : 'failed' };
-      return;
-    case 'stream':
-      applyStream(s, ev, receivedAt);
-      return;
-    case 'custom':
-      applyCustom(s, ev, receivedAt);
-      return;
-  }
+  if (LOGGED.has(EVENTS[ev.type].family)) log(s, ev);
+  (RUN_CASES[ev.type] as Case<WorkerEventType>)(s, ev as never, receivedAt);
 }
 
 function log(s: RunState, ev: WorkerEvent): void {

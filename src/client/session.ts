@@ -1,8 +1,24 @@
-import type { EngineSelection, Endpoint, GraphId, StreamMode, WorkerEvent } from '../protocol';
-import { connect, newRunId, pageError, type TabgraphClient } from './client';
-import { get } from 'svelte/store';
-import { TERMINAL_EVENTS } from '../protocol';
-import { createSessionStores, type SessionStores } from './stores';
+import {
+  TERMINAL_EVENTS,
+  type EngineSelection,
+  type Endpoint,
+  type EventOf,
+  type GraphId,
+  type GraphInfo,
+  type ReplyEvent,
+  type ThreadInfo,
+  type WorkerEvent,
+} from '../protocol';
+import { namedError } from '../shared/errors';
+import { connect, pageError, type TabgraphClient } from './client';
+import type {
+  BenchControl,
+  EngineControl,
+  ResumeRequest,
+  RunRequest,
+  ThreadState,
+  Transport,
+} from './transport';
 
 const TERMINAL = new Set<string>(TERMINAL_EVENTS);
 const isTerminal = (e: WorkerEvent) => TERMINAL.has(e.type);
@@ -39,23 +55,21 @@ export interface SessionOptions {
   pingTimeoutMs?: number;
 }
 
-export interface RunRequest {
-  graph: GraphId;
-  input: unknown;
-  streamModes: StreamMode[];
-  subgraphs: boolean;
-  threadId?: string;
-  interruptBefore?: string[];
+
+/** The reply of a request, narrowed to the type it must have. */
+function expect<K extends ReplyEvent['type']>(reply: ReplyEvent, type: K): EventOf<K> {
+  if (reply.type !== type) throw namedError('ProtocolError', `expected a ${type} reply, got ${reply.type}`);
+  return reply as unknown as EventOf<K>;
 }
 
 /**
- * The page's whole connection to the worker: stores, the client, and the worker's lifecycle.
+ * The page's connection to this tab's worker: the {@link Transport} the controller runs graphs
+ * through, plus the worker's engine, and the worker's lifecycle.
  *
  * A worker that crashes, or stops answering during a run, is reported as a failed run (the page
  * never waits forever) and replaced by a fresh worker, so the next run works.
  */
-export class Session {
-  readonly stores: SessionStores;
+export class Session implements Transport, EngineControl, BenchControl {
   private worker!: WorkerLike;
   private client!: TabgraphClient;
   private lastHeard = 0;
@@ -64,39 +78,27 @@ export class Session {
   /** Re-applied to a fresh worker, so a restart keeps the user's engine (a cached model reloads). */
   private lastSelection: EngineSelection | null = null;
   private readonly listeners = new Set<(events: WorkerEvent[]) => void>();
+  /** The run this session started that has not ended yet. */
+  private activeRun: string | null = null;
   /** How many workers were started (1 + restarts). */
   workersStarted = 0;
 
   constructor(private readonly options: SessionOptions) {
-    this.stores = createSessionStores();
     this.startWorker();
-    this.refreshThreads().catch(() => {});
   }
 
-  /** Starts a run and returns its id. */
-  run(req: RunRequest): string {
-    const runId = newRunId();
-    this.stores.begin(runId, req.graph, req.streamModes, req.subgraphs);
-    if (!this.send(runId, () => this.client.run({ ...req, runId }))) return runId;
-    this.lastHeard = performance.now();
-    this.armWatchdog();
-    return runId;
+  run(req: RunRequest & { runId: string }): void {
+    this.client.run(req);
+    this.started(req.runId);
   }
 
-  /** Resumes a paused thread (human approval), optionally updating its state first. */
-  resume(
-    req: Omit<RunRequest, 'input'> & { threadId: string; update?: Record<string, unknown>; asNode?: string },
-  ): string {
-    const runId = newRunId();
-    this.stores.begin(runId, req.graph, req.streamModes, req.subgraphs);
-    if (!this.send(runId, () => this.client.resume({ ...req, runId }))) return runId;
-    this.armWatchdog();
-    return runId;
+  resume(req: ResumeRequest & { runId: string }): void {
+    this.client.resume(req);
+    this.started(req.runId);
   }
 
-  cancel(): void {
-    const { runId, status } = this.stores.current();
-    if (runId && status === 'running') this.client.cancel(runId);
+  cancel(runId: string): void {
+    if (runId === this.activeRun) this.client.cancel(runId);
   }
 
   selectEngine(selection: EngineSelection) {
@@ -113,54 +115,48 @@ export class Session {
     return this.client.request({ type: 'engine.deleteCache', modelId, modelBaseUrl });
   }
 
-  /** Refreshes the thread list store from the worker's IndexedDB history. */
-  async refreshThreads(): Promise<void> {
-    const reply = await this.client.request({ type: 'threads.list' });
-    if (reply.type === 'threads') this.stores.setThreads(reply.threads);
+  async listThreads(): Promise<ThreadInfo[]> {
+    return expect(await this.client.request({ type: 'threads.list' }), 'threads').threads;
   }
 
-  /** Loads a saved thread's last state into the run view. */
-  async openThread(threadId: string): Promise<void> {
-    const info = get(this.stores.threads).find((t) => t.threadId === threadId);
-    const graph = info?.graph ?? 'schema';
-    const reply = await this.client.request({ type: 'thread.state', threadId, graph });
-    if (reply.type !== 'thread.state') return;
-    this.stores.restore({
-      threadId,
-      graph,
-      status: info?.lastStatus ?? 'completed',
-      values: reply.values,
-      next: reply.next,
-    });
+  async threadState(threadId: string, graph: GraphId): Promise<ThreadState> {
+    const reply = expect(await this.client.request({ type: 'thread.state', threadId, graph }), 'thread.state');
+    return { values: reply.values, next: reply.next };
   }
 
   async deleteThread(threadId: string): Promise<void> {
     await this.client.request({ type: 'thread.delete', threadId });
-    await this.refreshThreads();
   }
 
-  describe(graph: GraphId) {
-    return this.client.request({ type: 'describe', graph });
+  async describe(graph: GraphId): Promise<GraphInfo> {
+    const { type: _t, runId: _r, requestId: _q, seq: _s, ts: _ts, ...info } = expect(
+      await this.client.request({ type: 'describe', graph }),
+      'graph.info',
+    );
+    return info;
   }
 
-  /** Runs a graph inside the worker with nothing relayed (`npm run bench`'s limit); answers `bench.result`. */
-  benchBaseline(req: Pick<RunRequest, 'graph' | 'input' | 'streamModes' | 'subgraphs'>) {
-    return this.client.request({ type: 'bench.baseline', ...req });
+  /** Runs a graph inside the worker with nothing relayed (`npm run bench`'s limit). */
+  async benchBaseline(req: Pick<RunRequest, 'graph' | 'input' | 'streamModes' | 'subgraphs'>) {
+    return expect(await this.client.request({ type: 'bench.baseline', ...req }), 'bench.result');
   }
 
-  /** Every batch, after the stores have it (recording, cross-tab relay). */
-  onEvents(listener: (events: WorkerEvent[]) => void): () => void {
+  async ping(): Promise<void> {
+    await this.client.request({ type: 'ping' });
+  }
+
+  subscribe(listener: (events: WorkerEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   /** Throws away the worker (and any loaded model) and starts a fresh one. */
   restart(reason: string): void {
-    const { runId, status } = this.stores.current();
+    const runId = this.activeRun;
     this.client.failPending(new Error(reason));
     this.client.close();
     this.worker.terminate();
-    if (runId && status === 'running') {
+    if (runId) {
       const failed: WorkerEvent = {
         type: 'run.failed',
         runId,
@@ -181,24 +177,10 @@ export class Session {
     this.listeners.clear();
   }
 
-  /** Sends a run command; if it cannot be sent (e.g. uncloneable input), the run fails at once. */
-  private send(runId: string, post: () => void): boolean {
-    try {
-      post();
-      return true;
-    } catch (err) {
-      const e = err as { name?: string; message?: string };
-      this.deliver([
-        {
-          type: 'run.rejected',
-          runId,
-          seq: Number.MAX_SAFE_INTEGER,
-          ts: performance.timeOrigin + performance.now(),
-          error: { name: e?.name ?? 'Error', message: `The run could not be sent to the worker: ${e?.message ?? err}` },
-        },
-      ]);
-      return false;
-    }
+  private started(runId: string): void {
+    this.activeRun = runId;
+    this.lastHeard = performance.now();
+    this.armWatchdog();
   }
 
   private startWorker(): void {
@@ -222,9 +204,10 @@ export class Session {
   }
 
   private deliver(events: WorkerEvent[]): void {
-    this.stores.apply(events);
-    if (this.stores.current().status !== 'running') this.disarmWatchdog();
-    if (events.some((e) => e.type === 'run.started' || isTerminal(e))) this.refreshThreads().catch(() => {});
+    if (events.some((e) => e.runId === this.activeRun && isTerminal(e))) {
+      this.activeRun = null;
+      this.disarmWatchdog();
+    }
     for (const l of this.listeners) l(events);
   }
 

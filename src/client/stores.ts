@@ -1,74 +1,130 @@
 import { writable, type Readable } from 'svelte/store';
-import type { GraphId, GraphStructureEvent, StreamMode, ThreadInfo, ThreadStatus, WorkerEvent } from '../protocol';
+import type { GraphId, GraphInfo, StreamMode, ThreadInfo, ThreadStatus, WorkerEvent } from '../protocol';
 import { applyEngineEvents, initialEngineState, type EngineState } from './engineState';
 import { applyEvents } from './reducer';
 import { beginRun, initialRunState, type RunState } from './runState';
 
-/** The graph picture: structure from the worker. */
-export type GraphStructure = Pick<GraphStructureEvent, 'graph' | 'nodes' | 'edges'>;
+/** A replay of a recording: what is on screen comes from a file, not a live run. */
+export interface ReplayState {
+  status: 'idle' | 'replaying' | 'done';
+  runId: string | null;
+}
+
+/** A saved thread to show again. */
+export interface RestoredThread {
+  threadId: string;
+  graph: GraphId;
+  status: ThreadStatus;
+  values: unknown;
+  next: string[];
+}
 
 /**
- * Svelte stores for one page, fed by batches of worker events.
- *
- * Plain `svelte/store` writables over pure reducers: nothing here knows about Workers, so the
- * whole thing runs in node tests. Each batch updates each store at most once.
+ * The page's state, as Svelte stores over pure reducers. Nothing here knows about Workers, so it
+ * all runs in node tests. Each batch updates each store at most once. Components only read
+ * these; the page's controller is the one writer.
  */
-export interface SessionStores {
+export interface PageStores {
   run: Readable<RunState>;
   engine: Readable<EngineState>;
-  graphs: Readable<Partial<Record<GraphId, GraphStructure>>>;
-  /** Applies one batch of events (from the client, or from a replay). */
-  apply(events: readonly WorkerEvent[]): void;
-  /** Resets the run view for a run the page is about to start; later events of other runs are ignored. */
-  begin(runId: string, graph: GraphId, streamModes: StreamMode[], subgraphs: boolean): void;
-  /** Current run state, without subscribing. */
-  current(): RunState;
+  /** What the worker said about each graph of the registry. */
+  graphs: Readable<Record<GraphId, GraphInfo>>;
   /** Saved threads, newest first. */
   threads: Readable<ThreadInfo[]>;
+  /** The page's own problems (a request that failed, a bad file), for the alert region. */
+  notices: Readable<string[]>;
+  replay: Readable<ReplayState>;
+  /** The other tab whose run this tab is following, or null. */
+  following: Readable<string | null>;
+  /** The open thread, or null after "New thread". */
+  openThread: Readable<string | null>;
+  /** Current run state, without subscribing. */
+  current(): RunState;
+}
+
+/** The writing half, held by the controller (and by tests that drive stores directly). */
+export interface SessionStores extends PageStores {
+  /** Applies one batch of events (from the transport, another tab, or a replay). */
+  apply(events: readonly WorkerEvent[]): void;
+  /** Resets the run view for a run about to start; later events of other runs are ignored. */
+  begin(runId: string, graph: GraphId, streamModes: StreamMode[], subgraphs: boolean): void;
   setThreads(threads: ThreadInfo[]): void;
+  setGraph(info: GraphInfo): void;
+  notify(message: string): void;
+  clearNotices(): void;
+  setReplay(state: ReplayState): void;
+  setFollowing(userId: string | null): void;
+  /** Marks a thread as open, or none (the next run starts a new thread). */
+  setOpenThread(threadId: string | null): void;
   /** Clears the run view (a new, empty thread); ignored while a run is going. */
   reset(): void;
   /** Shows a saved thread's last state (after a reload, or picked from the thread list). */
-  restore(thread: { threadId: string; graph: GraphId; status: ThreadStatus; values: unknown; next: string[] }): void;
+  restore(thread: RestoredThread): void;
 }
+
+/** Most notices kept: older ones have been read or are noise by then. */
+const MAX_NOTICES = 20;
 
 export function createSessionStores(): SessionStores {
   let runState = initialRunState();
   let engineState = initialEngineState();
-  let graphState: Partial<Record<GraphId, GraphStructure>> = {};
+  let graphState: Record<GraphId, GraphInfo> = {};
   const run = writable(runState);
   const engine = writable(engineState);
   const graphs = writable(graphState);
   const threads = writable<ThreadInfo[]>([]);
+  const notices = writable<string[]>([]);
+  const replay = writable<ReplayState>({ status: 'idle', runId: null });
+  const following = writable<string | null>(null);
+  const openThread = writable<string | null>(null);
+  const setRun = (next: RunState) => {
+    runState = next;
+    run.set(next);
+    if (next.threadId) openThread.set(next.threadId);
+  };
   return {
     run: { subscribe: run.subscribe },
     engine: { subscribe: engine.subscribe },
     graphs: { subscribe: graphs.subscribe },
+    threads: { subscribe: threads.subscribe },
+    notices: { subscribe: notices.subscribe },
+    replay: { subscribe: replay.subscribe },
+    following: { subscribe: following.subscribe },
+    openThread: { subscribe: openThread.subscribe },
+    current: () => runState,
     apply(events) {
       const nextRun = applyEvents(runState, events);
-      if (nextRun !== runState) run.set((runState = nextRun));
+      if (nextRun !== runState) setRun(nextRun);
       const nextEngine = applyEngineEvents(engineState, events);
       if (nextEngine !== engineState) engine.set((engineState = nextEngine));
-      for (const ev of events)
-        if (ev.type === 'graph.structure') {
-          graphState = { ...graphState, [ev.graph]: { graph: ev.graph, nodes: ev.nodes, edges: ev.edges } };
-          graphs.set(graphState);
-        }
     },
     begin(runId, graph, streamModes, subgraphs) {
-      run.set((runState = beginRun(runId, graph, streamModes, subgraphs)));
+      setRun(beginRun(runId, graph, streamModes, subgraphs));
     },
-    current: () => runState,
-    threads: { subscribe: threads.subscribe },
     setThreads: (list) => threads.set(list),
+    setGraph(info) {
+      graphState = { ...graphState, [info.graph]: info };
+      graphs.set(graphState);
+    },
+    notify: (message) => notices.update((list) => [...list, message].slice(-MAX_NOTICES)),
+    clearNotices: () => notices.set([]),
+    setReplay: (state) => replay.set(state),
+    setFollowing: (userId) => following.set(userId),
+    setOpenThread: (threadId) => openThread.set(threadId),
     reset() {
-      if (runState.status !== 'running') run.set((runState = initialRunState()));
+      if (runState.status !== 'running') setRun(initialRunState());
     },
     restore({ threadId, graph, status, values, next }) {
       const restored = { ...initialRunState(), graph, threadId, values, interruptedNext: next };
       // A thread whose run was cut off still shows as interrupted, never as running.
       restored.status = status === 'running' ? 'interrupted' : status;
-      run.set((runState = restored));
+      setRun(restored);
     },
   };
+}
+
+/** The reading half of the stores, for components: no way to write through it. */
+export function readOnly(s: SessionStores): PageStores {
+  const { run, engine, graphs, threads, notices, replay, following, openThread, current } = s;
+  return { run, engine, graphs, threads, notices, replay, following, openThread, current };
 }

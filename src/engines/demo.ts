@@ -1,5 +1,4 @@
 import type { DemoEngineOptions } from '../protocol';
-import { demoRespond } from '../graphs/schema/demoResponder';
 import { abortError, throwIfAborted } from './errors';
 import type { ChatEngine, ChatRequest, EngineChunk, LoadProgress } from './types';
 
@@ -58,7 +57,8 @@ function isJson(text: string): boolean {
 }
 
 /**
- * The offline engine: no weights, no GPU. Answers come from `demoRespond` and stream at
+ * The offline engine: no weights, no GPU. Answers come from the request's `demo` responder
+ * (supplied by the graph; {@link echo} otherwise) and stream at
  * `tokensPerSecond` (0 = as fast as the consumer takes them). Its first `malformedAnswers`
  * JSON answers are truncated, to exercise the graph's repair paths. With `minTokens`, a
  * plain-text answer is repeated until it is that long (benchmarks need long streams).
@@ -89,7 +89,7 @@ export class DemoEngine implements ChatEngine {
     const { signal } = request;
     throwIfAborted(signal);
     const start = now();
-    const answer = await demoRespond(request);
+    const answer = (request.demo ?? echo)(request);
     let tokens: string[];
     // Only answers meant to be JSON are spoiled, so "the first N malformed" means the first N
     // structured answers (a graph's plain-text steps, such as analysis, are left alone).
@@ -130,6 +130,12 @@ export class DemoEngine implements ChatEngine {
 }
 
 const now = () => performance.now();
+
+/** The demo engine's answer when the graph supplied none: it says what it is, and echoes. */
+export function echo(request: ChatRequest): string {
+  const last = request.messages.at(-1)?.content ?? '';
+  return `This is the offline demo engine, without an LLM. You said: ${last}`;
+}
 
 /** Resolves at `deadline` (performance.now() time), or rejects with AbortError as soon as `signal` fires. */
 function sleepUntil(deadline: number, signal?: AbortSignal): Promise<void> {

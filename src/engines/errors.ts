@@ -18,6 +18,8 @@ export const ENGINE_ERRORS = {
   invalidUrl: 'InvalidModelUrlError',
   filesMissing: 'ModelFilesMissingError',
   badLibrary: 'ModelLibraryError',
+  contextWindow: 'ContextWindowExceededError',
+  modelInUse: 'ModelInUseError',
 } as const;
 export type EngineErrorName = (typeof ENGINE_ERRORS)[keyof typeof ENGINE_ERRORS];
 
@@ -102,6 +104,8 @@ export function describeEngineError(err: unknown): { name: string; message: stri
       );
     case 'NetworkError':
       return own('NetworkError');
+    case 'ContextWindowSizeExceededError':
+      return own('ContextWindowExceededError', contextWindowMessage(raw));
   }
   // web-llm throws a plain Error when requestAdapter() returns null.
   if (/unable to find a compatible gpu/i.test(raw)) return own('NoAdapterError');
@@ -110,6 +114,20 @@ export function describeEngineError(err: unknown): { name: string; message: stri
   if ((name === 'TypeError' || name === 'Error') && NETWORK_TEXT.test(raw))
     return own('NetworkError', `${MESSAGES.NetworkError} (${raw})`);
   return { name, message: raw };
+}
+
+/**
+ * web-llm 0.2.86 says "Prompt tokens exceed context window size: number of prompt tokens: N;
+ * context window size: M" and then suggests config changes our users cannot make.
+ */
+function contextWindowMessage(raw: string): string {
+  const prompt = /number of prompt tokens:\s*(\d+)/i.exec(raw)?.[1];
+  const limit = /context window size:\s*(\d+)/i.exec(raw)?.[1];
+  const sizes =
+    prompt && limit
+      ? `the prompt has ${prompt} tokens, but this model's context window holds ${limit} (prompt and answer together)`
+      : "the prompt does not fit in this model's context window";
+  return `The input is too long for this model: ${sizes}. Shorten the input or pick a model with a larger context window.`;
 }
 
 /** {@link describeEngineError} as a real Error, keeping the original as `cause` for the console. */

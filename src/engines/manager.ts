@@ -1,5 +1,6 @@
 import type { DemoEngineOptions, EngineSelection, GpuInfo } from '../protocol';
-import { abortError, toEngineError } from './errors';
+import { namedError } from '../shared/errors';
+import { abortError, ENGINE_ERRORS, toEngineError } from './errors';
 import { DemoEngine } from './demo';
 import { defaultGpuSource, probeGpu, type GpuSource } from './gpu';
 import {
@@ -9,6 +10,7 @@ import {
   resolveModelBaseUrl,
   selfHostedAppConfig,
   toModelInfo,
+  type ModelInfo,
 } from './models';
 import type { ChatEngine, EngineManager, LoadProgress } from './types';
 import { importWebLLM, WebLLMEngine, type WebLLMModuleLike } from './webllm';
@@ -25,12 +27,26 @@ export interface EngineManagerOptions {
   baseHref?: string;
   /** Used for the self-hosted mirror check; global fetch by default. */
   fetch?: typeof fetch;
+  /**
+   * Whether a run is under way (the host knows): deleting the loaded model is refused then,
+   * not only while it streams, so a run never switches to the demo engine halfway.
+   */
+  runActive?: () => boolean;
 }
 
 /** The manager, plus a GPU probe that needs neither web-llm nor a download. */
 export interface TabgraphEngineManager extends EngineManager {
   /** What WebGPU offers here; cheap, so the UI can show it before anyone picks WebLLM. */
   probeGpu(): Promise<GpuInfo>;
+  /** As in {@link EngineManager}, with each model's context window where its record gives it. */
+  list(modelBaseUrl?: string): Promise<{ gpu: GpuInfo; models: ModelInfo[]; defaultModelId: string }>;
+  /**
+   * Deletes a model's downloaded files. If that model (from the same mirror) is loaded, it is
+   * unloaded first and the demo engine becomes `current()` (so announce `current()` after
+   * this resolves); while it loads, or a run uses it, this refuses with `ModelInUseError` and
+   * deletes nothing.
+   */
+  deleteCache(modelId: string, modelBaseUrl?: string): Promise<void>;
 }
 
 /**
@@ -49,6 +65,10 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
   let current: ChatEngine = demo;
   let generation = 0;
   let loading: AbortController | undefined;
+  /** The WebLLM engine `loading` is loading, if it is one. */
+  let loadingWebLLM: WebLLMEngine | undefined;
+  /** The deletion under way, which a load waits for (it would refill the cache meanwhile). */
+  let deleting: Promise<unknown> = Promise.resolve();
   /** The last self-hosted base used, so list() shows cache state for the mirror in use. */
   let lastBaseUrl: string | undefined;
 
@@ -82,6 +102,7 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
     loading?.abort();
     const ctl = new AbortController();
     loading = ctl;
+    loadingWebLLM = webllm;
     const progress = monotonicProgress(onProgress);
     const isLatest = () => mine === generation;
     try {
@@ -105,6 +126,7 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
       lastBaseUrl = selection.modelBaseUrl;
       // Free the old model's GPU memory first (two rarely fit); the demo engine serves meanwhile.
       await replaceCurrent(demo);
+      await deleting;
       try {
         await next.load((p) => progress({ ...p, modelId }), ctl.signal);
       } catch (err) {
@@ -122,7 +144,10 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
       if (isLatest() && current.kind !== 'demo') await replaceCurrent(demo);
       throw toEngineError(err);
     } finally {
-      if (loading === ctl) loading = undefined;
+      if (loading === ctl) {
+        loading = undefined;
+        loadingWebLLM = undefined;
+      }
     }
   }
 
@@ -131,6 +156,23 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
     const previous = current;
     current = next;
     if (previous !== next && previous !== demo) await previous.unload().catch(() => undefined);
+  }
+
+  /** Unloads the model first when it is the current engine, then deletes its cached files. */
+  async function remove(modelId: string, modelBaseUrl: string | undefined, unload: boolean): Promise<void> {
+    try {
+      if (unload) await replaceCurrent(demo);
+      const mod = await loadModule();
+      const appConfig = await appConfigFor(mod, modelBaseUrl);
+      await mod.deleteModelAllInfoInCache(modelId, appConfig);
+      const record = appConfig.model_list.find((m) => m.model_id === modelId);
+      // web-llm 0.2.86 fetches the weights manifest in order to delete the shards it lists,
+      // and leaves that manifest cached; remove it so the model no longer looks cached.
+      if (record && typeof caches !== 'undefined')
+        await (await caches.open('webllm/model')).delete(new URL('tensor-cache.json', modelFilesUrl(record)).href);
+    } catch (err) {
+      throw toEngineError(err);
+    }
   }
 
   return {
@@ -153,18 +195,25 @@ export function createEngineManager(options: EngineManagerOptions = {}): Tabgrap
     },
 
     async deleteCache(modelId: string, modelBaseUrl?: string) {
-      try {
-        const mod = await loadModule();
-        const appConfig = await appConfigFor(mod, modelBaseUrl);
-        await mod.deleteModelAllInfoInCache(modelId, appConfig);
-        const record = appConfig.model_list.find((m) => m.model_id === modelId);
-        // web-llm 0.2.86 fetches the weights manifest in order to delete the shards it lists,
-        // and leaves that manifest cached; remove it so the model no longer looks cached.
-        if (record && typeof caches !== 'undefined')
-          await (await caches.open('webllm/model')).delete(new URL('tensor-cache.json', modelFilesUrl(record)).href);
-      } catch (err) {
-        throw toEngineError(err);
-      }
+      // Decided before the first await, so no select() or run slips in between.
+      const base = resolve(modelBaseUrl)?.href;
+      const sameModel = (e: ChatEngine | undefined): e is WebLLMEngine =>
+        e instanceof WebLLMEngine && e.modelId === modelId && e.modelBase?.href === base;
+      if (sameModel(loadingWebLLM))
+        throw namedError(
+          ENGINE_ERRORS.modelInUse,
+          `${modelId} is being loaded. Cancel the load or wait for it to finish, then delete it.`,
+        );
+      const engine = current;
+      const inUse = sameModel(engine);
+      if (inUse && (engine.generating || options.runActive?.()))
+        throw namedError(
+          ENGINE_ERRORS.modelInUse,
+          `${modelId} is answering a run. Stop the run or wait for it to finish, then delete it.`,
+        );
+      const done = remove(modelId, modelBaseUrl, inUse);
+      deleting = done.catch(() => undefined);
+      await done;
     },
   };
 }

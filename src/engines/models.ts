@@ -16,6 +16,17 @@ export interface ModelRecordLike {
   required_features?: string[];
   /** web-llm's ModelType enum: 0 = LLM (also when absent), 1 = embedding, 2 = VLM. */
   model_type?: number;
+  /** Fields merged over the model's mlc-chat-config.json when web-llm loads it. */
+  overrides?: ChatConfigLike;
+  [key: string]: unknown;
+}
+
+/** The window fields of web-llm's `ChatConfig` (mlc-chat-config.json plus `overrides`). */
+export interface ChatConfigLike {
+  /** Tokens the KV cache holds, prompt and answer together; -1 = none (a sliding window instead). */
+  context_window_size?: number;
+  /** -1 = no sliding window. */
+  sliding_window_size?: number;
   [key: string]: unknown;
 }
 
@@ -65,9 +76,58 @@ function defaultBaseHref(): string | undefined {
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
+/**
+ * The context window of a chat config, in tokens: its `context_window_size`, or for a
+ * sliding-window model the window's size (the most it attends to at once). Undefined when
+ * neither is set: web-llm has no default and refuses to load such a config.
+ */
+export function contextWindowOf(config: ChatConfigLike | undefined): number | undefined {
+  for (const size of [config?.context_window_size, config?.sliding_window_size])
+    if (typeof size === 'number' && Number.isFinite(size) && size > 0) return size;
+  return undefined;
+}
+
+/**
+ * The context window web-llm will give a model, as far as its record tells: every chat model
+ * in web-llm 0.2.86's prebuilt list sets `overrides.context_window_size` (mostly 4096; the
+ * `-1k` builds 1024). Undefined when only the model's mlc-chat-config.json knows.
+ */
+export function recordContextWindow(m: ModelRecordLike): number | undefined {
+  return contextWindowOf(m.overrides);
+}
+
+/**
+ * A deliberately high estimate of how many tokens `text` takes: one per 3 ASCII characters
+ * (tokenizers average about 4 on English and code) plus one per other character (CJK and
+ * accented letters often take one or more). Use it to stay inside a context window.
+ */
+export function approxTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (const ch of text)
+    if (ch.charCodeAt(0) < 128) ascii++;
+    else other++;
+  return Math.ceil(ascii / 3) + other;
+}
+
+/**
+ * How many characters of input (at {@link approxTokens}' 3 per token, so ASCII-exact) fit
+ * beside a prompt of `promptTokens` when `maxOutputTokens` must stay free for the answer,
+ * in a model with `contextWindowTokens`. Count the chat template (role markers, a few tokens
+ * per message) in `promptTokens`. Never negative.
+ */
+export function inputBudgetChars(contextWindowTokens: number, promptTokens: number, maxOutputTokens: number): number {
+  return Math.max(0, Math.floor(contextWindowTokens - promptTokens - maxOutputTokens)) * 3;
+}
+
+/** {@link EngineModelInfo} with the model's context window, once protocol.ts carries it. */
+export type ModelInfo = EngineModelInfo;
+
 /** The protocol's view of one model record. */
-export function toModelInfo(m: ModelRecordLike, gpu: GpuInfo, cached?: boolean): EngineModelInfo {
-  const info: EngineModelInfo = { modelId: m.model_id, needsF16: needsShaderF16(m) };
+export function toModelInfo(m: ModelRecordLike, gpu: GpuInfo, cached?: boolean): ModelInfo {
+  const info: ModelInfo = { modelId: m.model_id, needsF16: needsShaderF16(m) };
+  const contextWindowTokens = recordContextWindow(m);
+  if (contextWindowTokens !== undefined) info.contextWindowTokens = contextWindowTokens;
   if (m.vram_required_MB !== undefined) info.vramMB = m.vram_required_MB;
   if (m.low_resource_required !== undefined) info.lowResource = m.low_resource_required;
   if (cached !== undefined) info.cached = cached;

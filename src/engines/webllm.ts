@@ -3,12 +3,15 @@ import { abortError, ENGINE_ERRORS, throwIfAborted, toEngineError } from './erro
 import { defaultGpuSource, gpuUnavailableError, probeGpu, type GpuSource } from './gpu';
 import {
   chatModels,
+  contextWindowOf,
   DEFAULT_WEBLLM_MODEL_ID,
   needsShaderF16,
+  recordContextWindow,
   resolveModelBaseUrl,
   selfHostedAppConfig,
   unsupportedReason,
   type AppConfigLike,
+  type ChatConfigLike,
   type ModelRecordLike,
 } from './models';
 import { preflightSelfHosted, webLLMProgressMapper } from './webllmLoad';
@@ -16,7 +19,8 @@ import type { ChatEngine, ChatRequest, EngineChunk, EngineUsage, LoadProgress } 
 
 /** One streamed chunk of web-llm's OpenAI-style chat completion, as far as we read it. */
 export interface WebLLMChunk {
-  choices?: { delta?: { content?: string | null } }[];
+  /** `finish_reason` is null until the last choice chunk, which web-llm sends before usage. */
+  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
   usage?: {
     prompt_tokens?: number;
     completion_tokens?: number;
@@ -41,6 +45,12 @@ export interface MLCEngineLike {
   reload(modelId: string): Promise<void>;
   setInitProgressCallback(cb: (report: { progress: number; text: string; timeElapsed?: number }) => void): void;
   unload(): Promise<void>;
+  /**
+   * web-llm's (TypeScript-private) map from loaded model id to the chat config it built:
+   * mlc-chat-config.json with the record's `overrides` on top. It has no public getter, so we
+   * read it for the real context window, and fall back to the record when it is gone.
+   */
+  readonly loadedModelIdToChatConfig?: ReadonlyMap<string, ChatConfigLike>;
 }
 
 /** The part of the `@mlc-ai/web-llm` module we use. */
@@ -92,6 +102,8 @@ export class WebLLMEngine implements ChatEngine {
   private readonly gpu: GpuSource;
   private readonly fetchFn: typeof fetch;
   private engine?: MLCEngineLike;
+  private contextWindow?: number;
+  private streams = 0;
 
   constructor(options: WebLLMEngineOptions = {}) {
     this.modelId = options.modelId ?? DEFAULT_WEBLLM_MODEL_ID;
@@ -105,6 +117,19 @@ export class WebLLMEngine implements ChatEngine {
   /** True once `load()` succeeded and until `unload()`. */
   get loaded(): boolean {
     return this.engine !== undefined;
+  }
+
+  /** True while a `stream()` is under way (from its first step until it ends or is closed). */
+  get generating(): boolean {
+    return this.streams > 0;
+  }
+
+  /**
+   * From the model record once `load()` has found it; after loading, what web-llm actually
+   * configured (mlc-chat-config.json with the record's overrides). Kept after `unload()`.
+   */
+  get contextWindowTokens(): number | undefined {
+    return this.contextWindow;
   }
 
   /** The AppConfig this engine loads from (web-llm's prebuilt one, or the self-hosted mirror). */
@@ -130,6 +155,7 @@ export class WebLLMEngine implements ChatEngine {
       const record = chatModels(appConfig.model_list).find((m) => m.model_id === this.modelId);
       if (!record) throw namedError(ENGINE_ERRORS.modelNotFound, `Unknown WebLLM chat model "${this.modelId}".`);
       checkSupported(record, gpu);
+      this.contextWindow = recordContextWindow(record);
       if (this.modelBase) {
         onProgress({ text: 'Checking the self-hosted model files…', progress: 0.02 });
         await preflightSelfHosted(record, this.fetchFn, signal);
@@ -140,6 +166,7 @@ export class WebLLMEngine implements ChatEngine {
       await engine.reload(this.modelId);
       // web-llm swallows the abort of its own downloads and returns normally.
       throwIfAborted(signal);
+      this.contextWindow = contextWindowOf(engine.loadedModelIdToChatConfig?.get(this.modelId)) ?? this.contextWindow;
       this.engine = engine;
       onProgress({ text: `${this.modelId} ready.`, progress: 1 });
     } catch (err) {
@@ -159,6 +186,15 @@ export class WebLLMEngine implements ChatEngine {
   async *stream(request: ChatRequest): AsyncGenerator<EngineChunk> {
     const engine = this.engine;
     if (!engine) throw namedError(ENGINE_ERRORS.notLoaded, `The WebLLM model ${this.modelId} is not loaded.`);
+    this.streams++;
+    try {
+      yield* this.generate(engine, request);
+    } finally {
+      this.streams--;
+    }
+  }
+
+  private async *generate(engine: MLCEngineLike, request: ChatRequest): AsyncGenerator<EngineChunk> {
     const { signal } = request;
     throwIfAborted(signal);
     const start = performance.now();
@@ -174,6 +210,7 @@ export class WebLLMEngine implements ChatEngine {
     let finished = false;
     let firstAt: number | undefined;
     let usage: WebLLMChunk['usage'];
+    let finishReason: string | undefined;
     try {
       for (;;) {
         const r = await it.next();
@@ -182,7 +219,9 @@ export class WebLLMEngine implements ChatEngine {
           break;
         }
         if (signal?.aborted) break;
-        const delta = r.value.choices?.[0]?.delta?.content;
+        const choice = r.value.choices?.[0];
+        const delta = choice?.delta?.content;
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (r.value.usage) usage = r.value.usage;
         if (delta) {
           firstAt ??= performance.now();
@@ -200,7 +239,7 @@ export class WebLLMEngine implements ChatEngine {
       if (!finished) await closeStream(engine, it);
     }
     throwIfAborted(signal);
-    yield { type: 'usage', usage: toUsage(usage, start, firstAt) };
+    yield { type: 'usage', usage: toUsage(usage, start, firstAt, finishReason) };
   }
 }
 
@@ -233,11 +272,17 @@ function toWebLLMRequest(request: ChatRequest): WebLLMChatRequest {
   return out;
 }
 
-function toUsage(u: WebLLMChunk['usage'], start: number, firstAt: number | undefined): EngineUsage {
+function toUsage(
+  u: WebLLMChunk['usage'],
+  start: number,
+  firstAt: number | undefined,
+  finishReason: string | undefined,
+): EngineUsage {
   const usage: EngineUsage = { promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0 };
   if (u?.extra?.prefill_tokens_per_s !== undefined) usage.prefillTokensPerSecond = u.extra.prefill_tokens_per_s;
   if (u?.extra?.decode_tokens_per_s !== undefined) usage.decodeTokensPerSecond = u.extra.decode_tokens_per_s;
   // Measured here, around web-llm, so it includes lock wait and grammar setup the user also waits for.
   if (firstAt !== undefined) usage.timeToFirstTokenMs = firstAt - start;
+  if (finishReason !== undefined) usage.finishReason = finishReason;
   return usage;
 }

@@ -3,7 +3,7 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatGeneration } from '@langchain/core/outputs';
 import { getCallbackManagerForConfig, type RunnableConfig } from '@langchain/core/runnables';
-import type { SeedEventPayloads } from '../protocol';
+import type { SeedEventPayloads } from '../shared/seedEvents';
 import { abortError } from '../engines/errors';
 import type { ChatEngine, ChatMessage, ChatRequest, EngineUsage } from '../engines/types';
 

@@ -1,17 +1,51 @@
-import type { GraphEdgeInfo, GraphNodeInfo } from '../protocol';
-import type { RunnableGraph } from '../graphs/types';
+import type { GraphId, GraphInfo } from '../protocol';
+import { serializeError } from '../shared/errors';
+import { toPlain } from '../shared/plain';
+import type { LoadedGraph } from './registry';
 
-/** The compiled graph's own structure, as plain nodes and edges for the page to draw. */
-export async function describeGraph(graph: RunnableGraph): Promise<{ nodes: GraphNodeInfo[]; edges: GraphEdgeInfo[] }> {
-  const drawable = await graph.getGraphAsync();
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** What the page learns about a graph: who it is, its drawing, its input and its breakpoints. */
+export async function describeGraph(loaded: LoadedGraph): Promise<GraphInfo> {
+  const { graph, meta } = loaded;
+  // xray draws subgraphs' own nodes (`validate:generate_ddl`), so the picture shows them too.
+  const drawable = await graph.getGraphAsync({ xray: true } as never);
   const nodes = Object.values(drawable.nodes).map((n) => {
     const data = n.data as { lg_is_pregel?: unknown } | undefined;
     return { id: n.id, ...(data && data.lg_is_pregel ? { subgraph: true } : {}) };
   });
-  const edges = drawable.edges.map((e) => ({
-    source: e.source,
-    target: e.target,
-    conditional: Boolean(e.conditional),
-  }));
-  return { nodes, edges };
+  const edges = drawable.edges.map((e) => ({ source: e.source, target: e.target, conditional: Boolean(e.conditional) }));
+  return {
+    graph: loaded.id,
+    title: loaded.title,
+    ...(loaded.description ? { description: loaded.description } : {}),
+    available: true,
+    nodes,
+    edges,
+    inputSchema: loaded.inputSchema,
+    ...(meta.example ? { example: toPlain(meta.example) as Record<string, unknown> } : {}),
+    breakpoints: (meta.breakpoints ?? []).map((b) => ({
+      label: String(b.label),
+      ...(b.before ? { before: names(b.before) } : {}),
+      ...(b.after ? { after: names(b.after) } : {}),
+    })),
+    interruptBefore: names(graph.interruptBefore),
+    interruptAfter: names(graph.interruptAfter),
+  };
+}
+
+/** The description of a graph whose module failed to import or build. */
+export function unavailableGraph(id: GraphId, err: unknown): GraphInfo {
+  return {
+    graph: id,
+    title: id,
+    available: false,
+    error: serializeError(err),
+    nodes: [],
+    edges: [],
+    inputSchema: null,
+    breakpoints: [],
+    interruptBefore: [],
+    interruptAfter: [],
+  };
 }

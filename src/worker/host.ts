@@ -1,19 +1,23 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
-import type { Command, Endpoint, GraphId, ResumeCommand, RunCommand, UnstampedEvent } from '../protocol';
+import type { Command, Endpoint, ResumeCommand, RunCommand, UnstampedEvent } from '../protocol';
 import { namedError, serializeError } from '../shared/errors';
 import { parseCommand } from '../shared/validate';
-import { DEFAULT_BATCH_POLICY, EventEmitter, type BatchPolicy } from './emitter';
-import type { EngineManager } from '../engines/types';
-import type { GraphContext, GraphDefinition, RunnableGraph } from '../graphs/types';
-import { describeGraph } from './describe';
-import { executeRun, type ActiveRun } from './run';
-import { reportingUsage } from './usage';
-import { measureBaseline } from './baseline';
-import type { ThreadBook } from './threads';
 import { toPlain } from '../shared/plain';
+import type { EngineManager } from '../engines/types';
+import { setEngineProvider } from '../llm/engine';
+import { measureBaseline } from './baseline';
+import { describeGraph, unavailableGraph } from './describe';
+import { DEFAULT_BATCH_POLICY, EventEmitter, type BatchPolicy } from './emitter';
+import { parseRunInput } from './input';
+import { GraphRegistry, type GraphEntry } from './registry';
+import { executeRun, type ActiveRun } from './run';
+import type { ThreadBook } from './threads';
+import { reportingUsage } from './usage';
 
+/** What a host serves: its graphs, engines and (optionally) saved threads. */
 export interface HostOptions {
-  graphs: Partial<Record<GraphId, GraphDefinition>>;
+  /** The graphs of `langgraph.json` (the build's registry), imported when first used. */
+  graphs: readonly GraphEntry[];
   engines: EngineManager;
   /** Saves checkpoints so threads can be resumed; without one each run stands alone. */
   checkpointer?: BaseCheckpointSaver;
@@ -29,6 +33,8 @@ export interface Host {
   close(): void;
   /** Posts everything queued now (tests and shutdown). */
   flush(): void;
+  /** True while a run is starting or going. */
+  running(): boolean;
 }
 
 /**
@@ -40,45 +46,45 @@ export interface Host {
 export function serve(endpoint: Endpoint, options: HostOptions): Host {
   const emitter = new EventEmitter((batch) => endpoint.postMessage(batch), options.batch ?? DEFAULT_BATCH_POLICY);
   const emit = (event: UnstampedEvent) => emitter.emit(event);
-  const ctx: GraphContext = { engine: () => reportingUsage(options.engines.current(), emit) };
-  const built = new Map<GraphId, RunnableGraph>();
+  const registry = new GraphRegistry(options.graphs, options.checkpointer);
   let active: ActiveRun | null = null;
+  /** Runs waiting for their graph to load; they count as active, so a second run is refused. */
+  let starting: string | null = null;
+  /** A cancel that arrived while its run was still loading its graph. */
+  let pendingCancel: string | null = null;
+  // Graph code asks `currentEngine()`; here that is the manager's engine, reporting usage per run.
+  const restoreEngine = setEngineProvider(() =>
+    reportingUsage(options.engines.current(), emit, () => active?.runId ?? null),
+  );
 
-  function graphFor(id: GraphId): { def: GraphDefinition; graph: RunnableGraph } {
-    const def = options.graphs[id];
-    if (!def) throw namedError('UnknownGraphError', `graph "${id}" is not available in this worker`);
-    let graph = built.get(id);
-    if (!graph) {
-      graph = def.build(ctx, options.checkpointer);
-      built.set(id, graph);
-    }
-    return { def, graph };
-  }
-
-  function startRun(cmd: RunCommand | ResumeCommand): void {
-    if (active) {
+  async function startRun(cmd: RunCommand | ResumeCommand): Promise<void> {
+    const busy = active?.runId ?? starting;
+    if (busy) {
       emit({
         type: 'run.rejected',
         runId: cmd.runId,
         error: {
           name: 'RunActiveError',
-          message: `Run ${active.runId} is still active: wait for it to end or cancel it before starting another.`,
+          message: `Run ${busy} is still active: wait for it to end or cancel it before starting another.`,
         },
       });
       return;
     }
     let input: Record<string, unknown> | null = null;
-    let graph: RunnableGraph;
+    let loaded;
+    starting = cmd.runId;
     try {
-      const found = graphFor(cmd.graph);
-      graph = found.graph;
-      if (cmd.type === 'run') input = found.def.parseInput(cmd.input);
+      loaded = await registry.get(cmd.graph);
+      if (cmd.type === 'run') input = await parseRunInput(loaded, cmd.input);
       if ((cmd.type === 'resume' || cmd.threadId) && !options.checkpointer)
         throw namedError('NoCheckpointerError', 'threads need a checkpointer, and this worker has none');
     } catch (err) {
       emit({ type: 'run.rejected', runId: cmd.runId, error: serializeError(err) });
       return;
+    } finally {
+      starting = null;
     }
+    const graph = loaded.graph;
     // With a checkpointer every run is a thread: its own, unless it continues one.
     const threadId = cmd.threadId ?? (options.checkpointer ? cmd.runId : undefined);
     const book = threadId ? options.threads : undefined;
@@ -89,6 +95,7 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       input,
       emitter,
       threadId,
+      engine: reportingUsage(options.engines.current(), emit, () => cmd.runId),
       cancelGraceMs: options.cancelGraceMs ?? 2000,
       beforeEnd: async (status) => {
         await recorded;
@@ -96,6 +103,8 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       },
     });
     active = run;
+    if (pendingCancel === run.runId) run.cancel();
+    pendingCancel = null;
     void run.done.finally(() => {
       if (active === run) active = null;
     });
@@ -114,10 +123,11 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
     switch (cmd.type) {
       case 'run':
       case 'resume':
-        startRun(cmd);
+        void startRun(cmd);
         return;
       case 'cancel':
         if (active && active.runId === cmd.runId) active.cancel();
+        else if (starting === cmd.runId) pendingCancel = cmd.runId;
         else
           emit({
             type: 'error',
@@ -128,14 +138,10 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
         return;
       case 'describe':
         void reply(cmd.requestId, async () => {
-          const { graph } = graphFor(cmd.graph);
-          return {
-            type: 'graph.structure',
-            runId: null,
-            requestId: cmd.requestId,
-            graph: cmd.graph,
-            ...(await describeGraph(graph)),
-          };
+          if (!registry.has(cmd.graph))
+            throw namedError('UnknownGraphError', `There is no graph "${cmd.graph}" in langgraph.json.`);
+          const info = await registry.get(cmd.graph).then(describeGraph, (err) => unavailableGraph(cmd.graph, err));
+          return { type: 'graph.info', runId: null, requestId: cmd.requestId, ...info };
         });
         return;
       case 'engine.select':
@@ -174,14 +180,18 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       case 'engine.deleteCache':
         void reply(cmd.requestId, async () => {
           await options.engines.deleteCache(cmd.modelId, cmd.modelBaseUrl);
+          // Deleting the loaded model unloads it first: say which engine serves now.
+          const now = options.engines.current();
+          emit({ type: 'engine.state', runId: null, kind: now.kind, status: 'ready', modelId: now.modelId });
           return null;
         });
         return;
       case 'bench.baseline':
         void reply(cmd.requestId, async () => {
           if (active) throw namedError('RunActiveError', 'cannot benchmark while a run is active');
-          const { def, graph } = graphFor(cmd.graph);
-          const result = await measureBaseline(graph, def.parseInput(cmd.input), cmd.streamModes, cmd.subgraphs);
+          const loaded = await registry.get(cmd.graph);
+          const input = await parseRunInput(loaded, cmd.input);
+          const result = await measureBaseline(loaded.graph, input, cmd.streamModes, cmd.subgraphs);
           return { type: 'bench.result', runId: null, requestId: cmd.requestId, ...result };
         });
         return;
@@ -195,7 +205,7 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
         return;
       case 'thread.state':
         void reply(cmd.requestId, async () => {
-          const { graph } = graphFor(cmd.graph);
+          const { graph } = await registry.get(cmd.graph);
           if (!options.checkpointer) throw namedError('NoCheckpointerError', 'this worker saves no threads');
           const state = await graph.getState({ configurable: { thread_id: cmd.threadId } });
           const values = state.values && Object.keys(state.values as object).length ? toPlain(state.values) : null;
@@ -250,10 +260,12 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
 
   return {
     flush: () => emitter.flush(),
+    running: () => active !== null || starting !== null,
     close: () => {
       endpoint.removeEventListener('message', onMessage);
       active?.cancel();
       emitter.close();
+      restoreEngine();
     },
   };
 }

@@ -1,21 +1,21 @@
 /// <reference lib="webworker" />
 /**
- * The worker's entry point: serves the protocol on the worker's global scope.
- * Heavy parts (WebLLM, PGlite) load lazily inside, when first needed.
+ * The worker's entry point: serves the protocol on the worker's global scope, with the graphs of
+ * `langgraph.json`. Heavy parts (graph modules, WebLLM, PGlite) load lazily, when first needed.
  */
+import { GRAPH_ENTRIES } from 'virtual:tabgraph/graphs';
 import type { Endpoint } from '../protocol';
-import { schemaGraph } from '../graphs/schema';
 import { createEngineManager } from '../engines/manager';
-import { demoGraph } from '../graphs/demo/graph';
-import { serve } from './host';
-import { createCheckpointer } from './persistence/index';
+import { serve, type Host } from './host';
+import { createCheckpointer } from './persistence';
 import { createThreadBook } from './threads';
 
 const checkpointer = createCheckpointer();
 
-serve(self as unknown as Endpoint, {
-  graphs: { demo: demoGraph, schema: schemaGraph },
-  engines: createEngineManager(),
+// Deleting the model a run is using is refused while the run goes on.
+const host: Host = serve(self as unknown as Endpoint, {
+  graphs: GRAPH_ENTRIES,
+  engines: createEngineManager({ runActive: () => host.running() }),
   checkpointer,
   threads: globalThis.indexedDB ? createThreadBook(checkpointer) : undefined,
 });

@@ -2,7 +2,9 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import type { ResumeCommand, RunCommand, ThreadStatus } from '../protocol';
 import { isAbortError, serializeError } from '../shared/errors';
 import type { EventEmitter } from './emitter';
+import type { ChatEngine } from '../engines/types';
 import type { RunnableGraph } from '../graphs/types';
+import { ENGINE_CONFIG_KEY } from '../llm/engine';
 import { normalizeChunk, OrderedCustomEventHandler } from './relay';
 
 /** A run in progress, as the host tracks it. */
@@ -23,6 +25,8 @@ export interface ExecuteRunOptions {
   cancelGraceMs: number;
   /** The thread the run's checkpoints go to; none when the worker has no checkpointer. */
   threadId?: string;
+  /** The engine the run's nodes call (they find it in their config). */
+  engine?: ChatEngine;
   /**
    * Awaited before the terminal event is sent (e.g. to record the thread's status), so that
    * once the page hears a run has ended, that is already saved.
@@ -47,6 +51,7 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
   );
   const threadId = opts.threadId;
   const configurable = threadId ? { thread_id: threadId } : undefined;
+  const runConfigurable = { ...configurable, ...(opts.engine ? { [ENGINE_CONFIG_KEY]: opts.engine } : {}) };
 
   emitter.emit({
     type: 'run.started',
@@ -67,8 +72,9 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
       subgraphs: cmd.subgraphs,
       signal: controller.signal,
       callbacks: [customEvents],
-      ...(configurable ? { configurable } : {}),
+      configurable: runConfigurable,
       ...(cmd.interruptBefore ? { interruptBefore: cmd.interruptBefore } : {}),
+      ...(cmd.interruptAfter ? { interruptAfter: cmd.interruptAfter } : {}),
       recursionLimit: 50,
     } as Partial<RunnableConfig>);
     for await (const raw of stream) {

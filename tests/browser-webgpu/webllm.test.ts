@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { demoRespond } from '../../src/graphs/schema/demoResponder';
 import { createEngineManager } from '../../src/engines/manager';
+import { contextWindowOf, selfHostedAppConfig, type ModelRecordLike } from '../../src/engines/models';
+import { importWebLLM, WebLLMEngine } from '../../src/engines/webllm';
 import type { ChatEngine, ChatRequest } from '../../src/engines/types';
 
 // Chromium runs with --enable-unsafe-webgpu here and gets a SwiftShader adapter without
@@ -75,5 +77,32 @@ describe('WebLLM with a real (software) WebGPU adapter', () => {
     // The config web-llm fetched went into its Cache API store; deleting leaves nothing behind.
     await manager.deleteCache(modelId, MIRROR);
     expect((await manager.list(MIRROR)).models.find((m) => m.modelId === modelId)?.cached).toBe(false);
+  });
+
+  it("lists each model's context window from web-llm's own records", async () => {
+    const manager = createEngineManager();
+    const { models, defaultModelId } = await manager.list(MIRROR);
+    const byId = new Map(models.map((m) => [m.modelId, m]));
+    expect(byId.get(defaultModelId)).toMatchObject({ contextWindowTokens: 4096 });
+    expect(byId.get('Llama-3.1-8B-Instruct-q4f32_1-MLC-1k')).toMatchObject({ contextWindowTokens: 1024 });
+  });
+
+  it('web-llm keeps the loaded chat config (mlc-chat-config.json + overrides) where the engine reads it', async () => {
+    const modelId = 'SmolLM2-135M-Instruct-q0f32-MLC';
+    const mod = await importWebLLM();
+    const config = selfHostedAppConfig(mod.prebuiltAppConfig.model_list, new URL(MIRROR));
+    const strip = (m: ModelRecordLike) => (m.model_id === modelId ? { ...m, overrides: undefined } : m);
+    const real = new mod.MLCEngine({ appConfig: { ...config, model_list: config.model_list.map(strip) } });
+    // The fixture's library is not WebAssembly; web-llm has stored the chat config by then.
+    await expect(real.reload(modelId)).rejects.toBeDefined();
+    const chatConfig = real.loadedModelIdToChatConfig?.get(modelId);
+    expect(chatConfig).toMatchObject({ context_window_size: 2048, vocab_size: 49152 }); // the fixture's values
+    expect(contextWindowOf(chatConfig)).toBe(2048);
+    await real.unload();
+
+    const engine = new WebLLMEngine({ modelId, modelBaseUrl: MIRROR });
+    await expect(engine.load(() => {})).rejects.toMatchObject({ name: 'ModelLibraryError' });
+    expect(engine.contextWindowTokens).toBe(4096); // the prebuilt record's override
+    await createEngineManager().deleteCache(modelId, MIRROR);
   });
 });

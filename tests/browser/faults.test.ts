@@ -1,12 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { Session, type WorkerLike } from '../../src/client/session';
+import type { WorkerLike } from '../../src/client/session';
+import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
 
 const createWorker = () =>
   new Worker(new URL('./fixtures/faultyWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
 
-const sessions: Session[] = [];
+const sessions: TestPage[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
@@ -22,15 +23,15 @@ const modes = ['values'] as const;
 
 describe('a real worker that crashes or hangs', () => {
   it('crash mid-run: the failure shows, a fresh worker starts, the thread keeps its last committed state, the next run works', async () => {
-    const session = new Session({ createWorker });
+    const session = pageOver({ createWorker });
     sessions.push(session);
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
-    const first = session.run({ graph: 'demo', input: { topic: 'kept' }, streamModes: [...modes], subgraphs: false });
+    const first = session.start({ graph: 'demo', input: { topic: 'kept' }, streamModes: [...modes], subgraphs: false });
     await until(() => session.stores.current().status !== 'running');
     expect(session.stores.current().status).toBe('completed');
 
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 20 } });
-    session.run({
+    session.start({
       graph: 'demo',
       input: { topic: 'crash' },
       streamModes: [...modes],
@@ -41,7 +42,7 @@ describe('a real worker that crashes or hangs', () => {
     expect(took).toBeLessThan(5_000);
     expect(session.stores.current().status).toBe('failed');
     expect(session.stores.current().error?.name).toBe('WorkerCrashedError');
-    expect(session.workersStarted).toBe(2);
+    expect(session.session.workersStarted).toBe(2);
 
     // The thread is intact in IndexedDB: the first run's answer is still there.
     await session.refreshThreads();
@@ -50,21 +51,21 @@ describe('a real worker that crashes or hangs', () => {
     const values = session.stores.current().values as { messages: { type: string; content: string }[] };
     expect(values.messages.some((m) => m.type === 'ai' && m.content.length > 0)).toBe(true);
 
-    session.run({ graph: 'demo', input: { topic: 'after the crash' }, streamModes: [...modes], subgraphs: false });
+    session.start({ graph: 'demo', input: { topic: 'after the crash' }, streamModes: [...modes], subgraphs: false });
     await until(() => session.stores.current().status !== 'running');
     expect(session.stores.current().status).toBe('completed');
   });
 
   it('hang mid-run: detected within the bound, the worker is replaced, the next run works', async () => {
-    const session = new Session({ createWorker, silenceMs: 1_000, pingTimeoutMs: 1_500 });
+    const session = pageOver({ createWorker, silenceMs: 1_000, pingTimeoutMs: 1_500 });
     sessions.push(session);
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 20 } });
-    session.run({ graph: 'demo', input: { topic: 'hang' }, streamModes: [...modes], subgraphs: false });
+    session.start({ graph: 'demo', input: { topic: 'hang' }, streamModes: [...modes], subgraphs: false });
     const took = await until(() => session.stores.current().status !== 'running');
     expect(took).toBeLessThan(6_000);
     expect(session.stores.current().error?.message).toContain('stopped answering');
-    expect(session.workersStarted).toBe(2);
-    session.run({ graph: 'demo', input: { topic: 'after the hang' }, streamModes: [...modes], subgraphs: false });
+    expect(session.session.workersStarted).toBe(2);
+    session.start({ graph: 'demo', input: { topic: 'after the hang' }, streamModes: [...modes], subgraphs: false });
     await until(() => session.stores.current().status !== 'running');
     expect(session.stores.current().status).toBe('completed');
   });

@@ -1,18 +1,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { Session, type WorkerLike } from '../../src/client/session';
+import type { WorkerLike } from '../../src/client/session';
+import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
 
 const createWorker = () =>
   new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
 
-const sessions: Session[] = [];
+const sessions: TestPage[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
-function open(): Session {
-  const s = new Session({ createWorker });
+function open(): TestPage {
+  const s = pageOver({ createWorker });
   sessions.push(s);
   return s;
 }
@@ -30,7 +31,7 @@ describe('threads persist in IndexedDB across reloads', () => {
   it('a reload restores the thread list and the last state of a thread (schema, DDL, messages)', async () => {
     const first = open();
     await first.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
-    const runId = first.run({
+    const runId = first.start({
       graph: 'schema',
       input: { requirements: 'a library with books, authors and loans' },
       streamModes: [...modes],
@@ -68,7 +69,7 @@ describe('threads persist in IndexedDB across reloads', () => {
   it('a run cut off by a reload is shown as interrupted, not lost; a new run continues the thread', async () => {
     const first = open();
     await first.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 50 } });
-    const runId = first.run({
+    const runId = first.start({
       graph: 'schema',
       input: { requirements: 'a shop with products and orders' },
       streamModes: [...modes],
@@ -83,7 +84,7 @@ describe('threads persist in IndexedDB across reloads', () => {
     expect(second.stores.current().status).toBe('interrupted');
 
     await second.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
-    second.run({
+    second.start({
       graph: 'schema',
       input: { requirements: 'a shop with products, orders and customers' },
       streamModes: [...modes],

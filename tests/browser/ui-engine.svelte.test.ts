@@ -1,9 +1,9 @@
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initialEngineState, type EngineState } from '../../src/client/engineState';
-import type { EngineListEvent, EngineSelection } from '../../src/protocol';
+import type { EngineSelection, EventOf } from '../../src/protocol';
+import type { Controller } from '../../src/client/controller';
 import EnginePanel from '../../src/ui/engine/EnginePanel.svelte';
-import type { SessionLike } from '../../src/ui/common/sessionTypes';
 
 let mounted: ReturnType<typeof mount> | null = null;
 afterEach(() => {
@@ -12,7 +12,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-const LIST: Pick<EngineListEvent, 'gpu' | 'models' | 'defaultModelId'> = {
+const LIST: Pick<EventOf<'engine.list'>, 'gpu' | 'models' | 'defaultModelId'> = {
   gpu: { available: true, vendor: 'acme', architecture: 'rdna', shaderF16: true },
   models: [
     { modelId: 'Big-8B', vramMB: 6000, unsupportedReason: 'needs 6000 MB of GPU memory; this GPU offers 2048 MB' },
@@ -27,7 +27,7 @@ function setup() {
   const errors: string[] = [];
   const props = $state({
     engine: initialEngineState() as EngineState,
-    session: null as unknown as SessionLike,
+    session: null as unknown as Pick<Controller, 'selectEngine' | 'listEngines' | 'deleteModelCache'>,
     onerror: (m: string) => errors.push(m),
   });
   props.session = {
@@ -44,7 +44,7 @@ function setup() {
       calls.push(`delete ${id}`);
       return { type: 'ack', requestId: 'r', runId: null, seq: 1, ts: 0, ok: true };
     },
-  } as unknown as SessionLike;
+  } as unknown as Pick<Controller, "selectEngine" | "listEngines" | "deleteModelCache">;
   const target = document.createElement('div');
   document.body.append(target);
   mounted = mount(EnginePanel, { target, props });

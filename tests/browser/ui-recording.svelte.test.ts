@@ -1,6 +1,7 @@
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSessionStores } from '../../src/client/stores';
+import { Controller } from '../../src/client/controller';
+import { idleTransport } from '../support/page';
 import type { WorkerEvent } from '../../src/protocol';
 import RecordReplay from '../../src/ui/recording/RecordReplay.svelte';
 
@@ -28,35 +29,23 @@ const RUN: WorkerEvent[][] = [
 ];
 
 function setup() {
-  const stores = createSessionStores();
+  // A tab whose "worker" is this test: `feed` delivers batches as the transport would.
   const listeners = new Set<(e: WorkerEvent[]) => void>();
+  const controller = new Controller({
+    transport: { ...idleTransport(), subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
+    crossTab: false,
+  });
   const errors: string[] = [];
   const replays: string[] = [];
-  const session = {
-    stores,
-    onEvents: (l: (e: WorkerEvent[]) => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-  };
+  controller.stores.notices.subscribe((list) => errors.splice(0, errors.length, ...list));
+  controller.stores.replay.subscribe((r) => r.status === 'replaying' && r.runId && replays.push(r.runId));
   const target = document.createElement('div');
   document.body.append(target);
-  mounted = mount(RecordReplay, {
-    target,
-    props: {
-      session: session as never,
-      busy: false,
-      onerror: (m: string) => errors.push(m),
-      onreplay: (id: string) => replays.push(id),
-    },
-  });
+  mounted = mount(RecordReplay, { target, props: { controller, busy: false } });
   const feed = (batches: WorkerEvent[][]) => {
-    for (const b of batches) {
-      stores.apply(b);
-      for (const l of listeners) l(b);
-    }
+    for (const b of batches) for (const l of listeners) l(b);
   };
-  return { target, stores, feed, errors, replays, component: mounted as unknown as { stopReplay(): boolean } };
+  return { target, stores: controller.stores, feed, errors, replays, controller };
 }
 
 function pick(input: HTMLInputElement, name: string, text: string) {
@@ -72,7 +61,6 @@ describe('record and replay panel (real Chromium)', () => {
   it('exports the last run as tabgraph-<runId>.ndjson and replays an imported file into the stores', async () => {
     const { target, stores, feed, errors, replays } = setup();
     expect(exportButton(target).disabled).toBe(true);
-    stores.begin('run-1', 'demo', ['values'], false);
     feed(RUN);
     await settle();
     expect(exportButton(target).disabled).toBe(false);
@@ -98,7 +86,7 @@ describe('record and replay panel (real Chromium)', () => {
     expect(text.split('\n').filter(Boolean)).toHaveLength(4);
 
     // Another view first; the import replays the recorded run over it.
-    stores.begin('run-2', 'demo', ['values'], false);
+    feed([[{ ...RUN[0][0], runId: 'run-2', seq: 10 } as WorkerEvent]]);
     pick(target.querySelector<HTMLInputElement>('#import-recording')!, 'run.ndjson', text);
     await settle();
     await new Promise((r) => setTimeout(r, 20));
@@ -111,8 +99,8 @@ describe('record and replay panel (real Chromium)', () => {
   });
 
   it('a corrupt file reports a RecordingError and leaves the stores alone', async () => {
-    const { target, stores, errors, replays } = setup();
-    stores.begin('run-9', 'demo', ['values'], false);
+    const { target, stores, errors, replays, feed } = setup();
+    feed([[{ ...RUN[0][0], runId: 'run-9', seq: 10 } as WorkerEvent]]);
     const before = stores.current();
     pick(target.querySelector<HTMLInputElement>('#import-recording')!, 'bad.ndjson', '{"format":"nope"}\n');
     await settle();
@@ -124,7 +112,7 @@ describe('record and replay panel (real Chromium)', () => {
   });
 
   it('a replay stopped half way ends as cancelled, not stuck running', async () => {
-    const { target, stores, errors, component } = setup();
+    const { target, stores, errors, controller } = setup();
     const header = { format: 'tabgraph-recording', version: 1, createdAt: '', runId: 'run-1', graph: 'demo' };
     const lines = [
       { ...header, streamModes: ['values'], subgraphs: false },
@@ -144,11 +132,11 @@ describe('record and replay panel (real Chromium)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(stores.current().status).toBe('running');
     expect(target.querySelector('[data-testid=replay-status]')!.textContent).toContain('Replaying run run-1');
-    expect(component.stopReplay()).toBe(true);
+    expect(controller.stopReplay()).toBe(true);
     await settle();
     await new Promise((r) => setTimeout(r, 20));
     expect(stores.current().status).toBe('cancelled');
-    expect(component.stopReplay()).toBe(false);
+    expect(controller.stopReplay()).toBe(false);
     expect(errors).toEqual([]);
   });
 });

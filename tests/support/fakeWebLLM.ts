@@ -2,10 +2,13 @@
  * Test stand-ins for the slice of `@mlc-ai/web-llm` the engines call, and for `navigator.gpu`.
  * They mimic the behaviours that matter to us: web-llm's per-model generation lock (taken when
  * the stream starts, released in its `finally`), the interrupt flag being cleared when a stream
- * starts, progress that restarts from 0 for the GPU-upload phase, and reload() returning quietly
- * when unload() aborts it.
+ * starts, progress that restarts from 0 for the GPU-upload phase, reload() returning quietly
+ * when unload() aborts it, the chat config (mlc-chat-config.json with the record's overrides)
+ * it keeps per loaded model, and how a generation ends: `finish_reason` "length" at
+ * `max_tokens` or a full context window, and ContextWindowSizeExceededError for a prompt
+ * that does not fit.
  */
-import type { AppConfigLike, ModelRecordLike } from '../../src/engines/models';
+import type { AppConfigLike, ChatConfigLike, ModelRecordLike } from '../../src/engines/models';
 import type { MLCEngineLike, WebLLMChatRequest, WebLLMChunk, WebLLMModuleLike } from '../../src/engines/webllm';
 
 export const FAKE_MODELS: ModelRecordLike[] = [
@@ -15,6 +18,7 @@ export const FAKE_MODELS: ModelRecordLike[] = [
     model_lib: 'https://example.invalid/libs/Qwen2-0.5B-Instruct-q4f32_1_cs1k-webgpu.wasm',
     vram_required_MB: 1060.2,
     low_resource_required: true,
+    overrides: { context_window_size: 4096 },
   },
   {
     model: 'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
@@ -27,6 +31,7 @@ export const FAKE_MODELS: ModelRecordLike[] = [
     model_id: 'SmolLM2-360M-Instruct-q4f16_1-MLC',
     model_lib: 'https://example.invalid/libs/SmolLM2-360M-Instruct-q4f16_1_cs1k-webgpu.wasm',
     required_features: ['shader-f16'],
+    overrides: { context_window_size: 1024 },
   },
   {
     model: 'https://huggingface.co/mlc-ai/Big-q4f32_1-MLC',
@@ -51,12 +56,30 @@ export interface FakeBehaviour {
   reloadMs: number;
   /** Delay per decoded token, in ms. */
   tokenMs: number;
+  /** How long deleting a model's cache takes, in ms. */
+  deleteMs: number;
+  /** The model's mlc-chat-config.json (window fields); the record's overrides go on top. */
+  chatConfig: ChatConfigLike;
+  /** What the tokenizer makes of every prompt. */
+  promptTokens: number;
+}
+
+/** web-llm 0.2.86's error (lib/index.js; not exported), same name and message. */
+function contextWindowSizeExceeded(numPromptTokens: number, contextWindowSize: number): Error {
+  const err = new Error(
+    `Prompt tokens exceed context window size: number of prompt tokens: ${numPromptTokens}; ` +
+      `context window size: ${contextWindowSize}\nConsider shortening the prompt, or increase ` +
+      '`context_window_size`, or using sliding window via `sliding_window_size`.',
+  );
+  err.name = 'ContextWindowSizeExceededError';
+  return err;
 }
 
 export class FakeMLCEngine implements MLCEngineLike {
   readonly log: string[] = [];
   readonly requests: WebLLMChatRequest[] = [];
   loadedModel?: string;
+  readonly loadedModelIdToChatConfig = new Map<string, ChatConfigLike>();
   /** Like web-llm's lock: held from the stream's first step until its `finally`. */
   busy = false;
   private interrupted = false;
@@ -86,18 +109,29 @@ export class FakeMLCEngine implements MLCEngineLike {
     this.interrupted = false; // web-llm resets the flag when a generation starts
     let n = 0;
     try {
+      const prompt = this.behaviour.promptTokens;
+      const window = this.loadedModelIdToChatConfig.get(this.loadedModel ?? '')?.context_window_size ?? -1;
+      if (window > 0 && prompt > window) throw contextWindowSizeExceeded(prompt, window);
+      let finish = 'stop';
       for (const token of this.behaviour.reply) {
-        if (this.interrupted) break;
+        if (this.interrupted) {
+          finish = 'abort';
+          break;
+        }
         await new Promise((r) => setTimeout(r, this.behaviour.tokenMs));
         n++;
-        yield { choices: [{ delta: { content: token } }] };
+        yield { choices: [{ delta: { content: token }, finish_reason: null }] };
+        if (n === request.max_tokens || prompt + n === window) {
+          finish = 'length';
+          break;
+        }
       }
-      yield { choices: [{ delta: {} }] };
+      yield { choices: [{ delta: {}, finish_reason: finish }] };
       if (request.stream_options.include_usage)
         yield {
           choices: [],
           usage: {
-            prompt_tokens: 12,
+            prompt_tokens: prompt,
             completion_tokens: n,
             extra: { prefill_tokens_per_s: 321, decode_tokens_per_s: 45.5, time_to_first_token_s: 0.01 },
           },
@@ -135,6 +169,8 @@ export class FakeMLCEngine implements MLCEngineLike {
       if (i === 2 && this.behaviour.reloadError !== undefined) throw this.behaviour.reloadError;
     }
     this.loadedModel = modelId;
+    const record = this.config?.appConfig?.model_list.find((m) => m.model_id === modelId);
+    this.loadedModelIdToChatConfig.set(modelId, { ...this.behaviour.chatConfig, ...record?.overrides });
     this.progress?.({ progress: 1, text: 'Finish loading on WebGPU - fake', timeElapsed: 5 });
   }
 
@@ -142,12 +178,21 @@ export class FakeMLCEngine implements MLCEngineLike {
     this.log.push('unload');
     this.abortReload?.();
     this.loadedModel = undefined;
+    this.loadedModelIdToChatConfig.clear();
   }
 }
 
 /** A fake `@mlc-ai/web-llm` module; `engines` records every MLCEngine it made. */
 export function fakeWebLLM(behaviour: Partial<FakeBehaviour> = {}) {
-  const b: FakeBehaviour = { reply: ['Hello', ' there', '.', ' Fine', '!'], reloadMs: 5, tokenMs: 1, ...behaviour };
+  const b: FakeBehaviour = {
+    reply: ['Hello', ' there', '.', ' Fine', '!'],
+    reloadMs: 5,
+    tokenMs: 1,
+    deleteMs: 0,
+    chatConfig: { context_window_size: 32768, sliding_window_size: -1 },
+    promptTokens: 12,
+    ...behaviour,
+  };
   const engines: FakeMLCEngine[] = [];
   const cached = new Set<string>(['Qwen2.5-0.5B-Instruct-q4f32_1-MLC']);
   const deleted: { modelId: string; appConfig?: AppConfigLike }[] = [];
@@ -158,10 +203,16 @@ export function fakeWebLLM(behaviour: Partial<FakeBehaviour> = {}) {
         super(config, b);
         engines.push(this);
       }
+
+      override async reload(modelId: string): Promise<void> {
+        await super.reload(modelId);
+        if (this.loadedModel === modelId) cached.add(modelId); // a load downloads into the cache
+      }
     },
     prebuiltAppConfig: { model_list: FAKE_MODELS },
     hasModelInCache: async (id) => cached.has(id),
     deleteModelAllInfoInCache: async (modelId, appConfig) => {
+      await new Promise((r) => setTimeout(r, b.deleteMs));
       deleted.push({ modelId, appConfig });
       cached.delete(modelId);
     },

@@ -37,7 +37,7 @@ export async function recordRun(
   requirements: string,
   maxAttempts = 3,
 ): Promise<RecordedRun> {
-  const graph = buildSchemaGraph({ engine: () => engine }, { validator, maxAttempts });
+  const graph = buildSchemaGraph({ context: { engine: () => engine }, validator, maxAttempts });
   const recorder = new Recorder();
   const chunks: [string[], string, unknown][] = [];
   let final: SchemaStateType | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
-import { schemaGraph } from '../../src/graphs/schema';
+import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
 import type { ChatRequest } from '../../src/engines/types';
 import type { WorkerEvent } from '../../src/protocol';
@@ -34,7 +34,7 @@ describe('human approval before schema operations are applied', () => {
   it('pauses before apply, shows the pending operations, and approve resumes to a validated schema', async () => {
     const { engine } = recordingEngine();
     h = createHarness({
-      graphs: { schema: schemaGraph },
+      graphs: [schemaEntry],
       engines: fixedEngineManager(engine),
       checkpointer: new MemorySaver(),
     });
@@ -65,7 +65,7 @@ describe('human approval before schema operations are applied', () => {
   it('reject returns to design with the reason in the prompt, then pauses again', async () => {
     const { engine, requests } = recordingEngine();
     h = createHarness({
-      graphs: { schema: schemaGraph },
+      graphs: [schemaEntry],
       engines: fixedEngineManager(engine),
       checkpointer: new MemorySaver(),
     });

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { CrossTab } from '../../src/client/crossTab';
-import { createSessionStores } from '../../src/client/stores';
-import { demoGraph } from '../../src/graphs/demo/graph';
-import { fixedEngineManager, ScriptedEngine } from '../support/engines';
+import { Controller } from '../../src/client/controller';
+import { Session } from '../../src/client/session';
+import { FakeWorker } from '../support/fakeWorker';
 import { comparable } from '../support/compare';
-import { createHarness, type Harness } from '../support/harness';
+import { idleTransport } from '../support/page';
 import { until } from '../support/until';
 
 const cleanup: (() => void)[] = [];
@@ -13,53 +12,57 @@ afterEach(() => {
   for (const c of cleanup.splice(0)) c();
 });
 
+/** A tab of the app: its controller over a worker session, on the real BroadcastChannel. */
+function tab(userId: string, runs = true): Controller {
+  const transport = runs ? new Session({ createWorker: () => new FakeWorker(2, 40) }) : idleTransport();
+  const c = new Controller({ transport, crossTab: { userId } });
+  cleanup.push(() => c.dispose());
+  return c;
+}
+
 describe('cross-tab live view over BroadcastChannel', () => {
   it('a second tab follows a run live, sees who did what, and survives the first tab closing', async () => {
-    const a: Harness = createHarness({
-      graphs: { demo: demoGraph },
-      engines: fixedEngineManager(new ScriptedEngine(undefined, 2)),
-    });
-    cleanup.push(() => a.close());
-    const tabA = new CrossTab({ stores: a.stores, onLocalEvents: (l) => a.client.subscribe(l), userId: 'alice' });
-    const bStores = createSessionStores();
-    const tabB = new CrossTab({ stores: bStores, onLocalEvents: () => () => {}, userId: 'bob' });
-    cleanup.push(() => tabB.close());
+    const a = tab('alice');
+    const b = tab('bob', false);
 
-    const runId = a.client.run({
-      graph: 'demo',
-      input: { topic: 'shared' },
-      streamModes: ['values', 'custom'],
-      subgraphs: true,
-    });
-    a.stores.begin(runId, 'demo', ['values', 'custom'], true);
-    await a.waitFor((e) => e.runId === runId && e.type === 'run.completed');
-    await until(() => bStores.current().status === 'completed');
+    const runId = a.start({ graph: 'demo', input: { topic: 'shared' }, streamModes: ['values', 'custom'], subgraphs: true });
+    await until(() => a.current().status === 'completed');
+    await until(() => b.current().status === 'completed');
 
-    expect(bStores.current().runId).toBe(runId);
-    expect(comparable(bStores.current())).toEqual(comparable(a.stores.current()));
-    expect(get(tabB.following)).toBe('alice');
-    const actions = get(tabB.updates).map((u) => `${u.userId}:${u.action}`);
+    expect(b.current().runId).toBe(runId);
+    expect(comparable(b.current())).toEqual(comparable(a.current()));
+    expect(get(b.stores.following)).toBe('alice');
+    const updates = b.crossTab!.updates;
+    const actions = get(updates).map((u) => `${u.userId}:${u.action}`);
     expect(actions).toEqual(expect.arrayContaining(['alice:run_started', 'alice:run_completed']));
-    for (const u of get(tabB.updates)) expect(typeof u.timestamp).toBe('number');
+    for (const u of get(updates)) expect(typeof u.timestamp).toBe('number');
 
-    tabA.close();
-    await until(() => get(tabB.updates).some((u) => u.userId === 'alice' && u.action === 'left'));
-    expect(bStores.current().status).toBe('completed');
-    tabB.announce('run_started', 'next');
-    expect(get(tabB.updates).at(-1)).toMatchObject({ userId: 'bob', action: 'run_started' });
+    a.crossTab!.close();
+    await until(() => get(updates).some((u) => u.userId === 'alice' && u.action === 'left'));
+    expect(b.current().status).toBe('completed');
+    b.crossTab!.announce('run_started', 'next');
+    expect(get(updates).at(-1)).toMatchObject({ userId: 'bob', action: 'run_started' });
+  });
+
+  it('a tab busy with its own run does not switch to another tab’s run', async () => {
+    const a = tab('alice');
+    const b = tab('bob');
+    const own = b.start({ graph: 'demo', input: { topic: 'mine' }, streamModes: ['values'], subgraphs: false });
+    a.start({ graph: 'demo', input: { topic: 'theirs' }, streamModes: ['values'], subgraphs: false });
+    await until(() => a.current().status === 'completed' && b.current().status === 'completed');
+    expect(b.current().runId).toBe(own);
+    expect(get(b.stores.following)).toBeNull();
   });
 
   it('ignores malformed messages on the channel', async () => {
-    const stores = createSessionStores();
-    const tab = new CrossTab({ stores, onLocalEvents: () => () => {}, userId: 'carol' });
-    cleanup.push(() => tab.close());
+    const c = tab('carol', false);
     const rogue = new BroadcastChannel('tabgraph-live');
     rogue.postMessage('garbage');
     rogue.postMessage({ kind: 'batch', from: 'x', events: [{ type: 'run.started' }] });
     rogue.postMessage({ kind: 'collab', update: { userId: 1 } });
     await new Promise((r) => setTimeout(r, 50));
     rogue.close();
-    expect(stores.current().status).toBe('idle');
-    expect(get(tab.updates).every((u) => u.userId === 'carol')).toBe(true);
+    expect(c.current().status).toBe('idle');
+    expect(get(c.crossTab!.updates).every((u) => u.userId === 'carol')).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import type { Endpoint, WorkerEvent } from '../../src/protocol';
-import { schemaGraph } from '../../src/graphs/schema';
+import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
-import { demoGraph } from '../../src/graphs/demo/graph';
+import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { mulberry32 } from '../support/random';
@@ -53,7 +53,7 @@ describe('faults: the app recovers and loses nothing', () => {
         yield chunk;
       }
     };
-    h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(flaky) });
+    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(flaky) });
     const first = h.client.run({ graph: 'demo', input: { topic: 't' }, streamModes: ['values'], subgraphs: false });
     h.stores.begin(first, 'demo', ['values'], false);
     const end = await h.waitFor(ended(first));
@@ -74,7 +74,7 @@ describe('faults: the app recovers and loses nothing', () => {
     const { serve } = await import('../../src/worker/host');
     const { connect } = await import('../../src/client/client');
     const host = serve(endpoint, {
-      graphs: { schema: schemaGraph },
+      graphs: [schemaEntry],
       engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })),
       checkpointer: new MemorySaver(),
     });
@@ -164,7 +164,7 @@ describe('faults: the app recovers and loses nothing', () => {
   }, 240_000);
 
   it('100 runs back to back: no growth in listeners and bounded retained memory', async () => {
-    h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(new ScriptedEngine()) });
+    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
     const gc = (globalThis as { gc?: () => void }).gc;
     const heap = () => {
       gc?.();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/client';
 import type { WorkerEvent } from '../../src/protocol';
-import { demoGraph } from '../../src/graphs/demo/graph';
+import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { mulberry32 } from '../support/random';
@@ -59,7 +59,7 @@ function randomCommand(rand: () => number): Record<string, unknown> {
 
 describe('fuzzed protocol messages', () => {
   it('page -> worker: 300 random commands each get an answer or are ignored safely, and the host keeps working', async () => {
-    h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(new ScriptedEngine()) });
+    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
     const rand = mulberry32(20261124);
     for (let i = 0; i < 300; i++) {
       const msg = randomCommand(rand);

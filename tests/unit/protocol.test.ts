@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/client';
-import type { WorkerEvent } from '../../src/protocol';
+import { EVENTS, REPLY_EVENTS, TERMINAL_EVENTS, type WorkerEvent } from '../../src/protocol';
+import { RUN_CASES } from '../../src/client/reducer';
 import { parseBatch, parseCommand, parseEvent } from '../../src/shared/validate';
 import { deserializeError, serializeError } from '../../src/shared/errors';
 import { toPlain } from '../../src/shared/plain';
@@ -25,8 +26,9 @@ describe('command validation', () => {
     [{ type: 'nope' }, 'unknown command type "nope"'],
     [{ type: 'run', runId: '', graph: 'demo', input: {}, streamModes: ['values'], subgraphs: false }, 'runId'],
     [
-      { type: 'run', runId: 'r', graph: 'other', input: {}, streamModes: ['values'], subgraphs: false },
-      'unknown graph "other"',
+      // Any well-formed id passes here (the worker refuses ids langgraph.json lacks); a malformed one does not.
+      { type: 'run', runId: 'r', graph: 'no such graph!', input: {}, streamModes: ['values'], subgraphs: false },
+      'bad graph id "no such graph!"',
     ],
     [{ type: 'run', runId: 'r', graph: 'demo', input: {}, streamModes: [], subgraphs: false }, 'non-empty array'],
     [
@@ -137,5 +139,36 @@ describe('batching emitter', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(posts).toHaveLength(1);
     em.close();
+  });
+});
+
+describe('the event table drives every list', () => {
+  it('terminal events and replies are the families the table gives them', () => {
+    expect([...TERMINAL_EVENTS].sort()).toEqual(
+      ['run.cancelled', 'run.completed', 'run.failed', 'run.interrupted', 'run.rejected'].sort(),
+    );
+    expect([...REPLY_EVENTS].sort()).toEqual(
+      ['ack', 'bench.result', 'engine.list', 'graph.info', 'thread.state', 'threads'].sort(),
+    );
+  });
+
+  it('the run reducer has a case for every event type, and the validator knows every type', () => {
+    expect(Object.keys(RUN_CASES).sort()).toEqual(Object.keys(EVENTS).sort());
+    for (const type of Object.keys(EVENTS)) expect(parseEvent({ type }).ok && type).toBe(false);
+    expect(parseEvent({ type: 'made.up', seq: 1, ts: 1, runId: null })).toEqual({
+      ok: false,
+      error: 'unknown event type "made.up"',
+    });
+  });
+
+  it('run events need a run id, replies a request id and no run id', () => {
+    expect(parseEvent({ type: 'run.completed', seq: 1, ts: 1, runId: null }).ok).toBe(false);
+    expect(parseEvent({ type: 'run.completed', seq: 1, ts: 1, runId: 'r' }).ok).toBe(true);
+    expect(parseEvent({ type: 'ack', seq: 1, ts: 1, runId: null, ok: true }).ok).toBe(false);
+    expect(parseEvent({ type: 'ack', seq: 1, ts: 1, runId: null, requestId: 'q', ok: true }).ok).toBe(true);
+    expect(parseEvent({ type: 'ack', seq: 1, ts: 1, runId: 'r', requestId: 'q', ok: true }).ok).toBe(false);
+    expect(
+      parseEvent({ type: 'engine.usage', seq: 1, ts: 1, runId: 'r', promptTokens: 1, completionTokens: 2 }).ok,
+    ).toBe(true);
   });
 });

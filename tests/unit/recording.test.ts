@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSessionStores } from '../../src/client/stores';
 import { parseNdjson, replay, RunRecorder, toNdjson } from '../../src/client/recording/ndjson';
-import { demoGraph } from '../../src/graphs/demo/graph';
+import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, type Harness } from '../support/harness';
 import { comparable } from '../support/compare';
@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 async function recordDemoRun() {
-  h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(new ScriptedEngine(undefined, 2)) });
+  h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine(undefined, 2)) });
   const recorder = new RunRecorder();
   h.client.subscribe((batch) => recorder.push(batch));
   const modes = ['values', 'updates', 'messages', 'custom'] as const;

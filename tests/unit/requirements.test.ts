@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import type { WorkerEvent } from '../../src/protocol';
-import { schemaGraph } from '../../src/graphs/schema';
+import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
 import type { ChatRequest, ChatEngine, EngineChunk } from '../../src/engines/types';
 import { demoRespond } from '../../src/graphs/schema/demoResponder';
@@ -22,7 +22,7 @@ const ended = (runId: string) => (e: WorkerEvent) =>
 
 async function design(requirements: unknown, engine: ChatEngine = new DemoEngine({ tokensPerSecond: 0 })) {
   h = createHarness({
-    graphs: { schema: schemaGraph },
+    graphs: [schemaEntry],
     engines: fixedEngineManager(engine),
     checkpointer: new MemorySaver(),
   });

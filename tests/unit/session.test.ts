@@ -1,73 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Session, type WorkerLike } from '../../src/client/session';
-import { demoGraph } from '../../src/graphs/demo/graph';
-import { serve, type Host } from '../../src/worker/host';
-import { fixedEngineManager, ScriptedEngine } from '../support/engines';
+import { pageOver, type TestPage } from '../support/page';
+import { FakeWorker } from '../support/fakeWorker';
 import { until } from '../support/until';
 
-/**
- * A worker stand-in: the real host behind a MessageChannel, plus the two ways a real worker dies:
- * an uncaught error (`crash`) and a wedged thread that answers nothing (`hang`).
- */
-class FakeWorker implements WorkerLike {
-  private readonly channel = new MessageChannel();
-  private readonly host: Host;
-  private readonly errorListeners = new Set<(ev: MessageEvent & ErrorEvent) => void>();
-  private readonly wrapped = new Map<unknown, (ev: MessageEvent) => void>();
-  private hung = false;
-  terminated = false;
-
-  constructor(delayMs: number, words: number) {
-    this.host = serve(this.channel.port2 as never, {
-      graphs: { demo: demoGraph },
-      engines: fixedEngineManager(new ScriptedEngine(() => 'word '.repeat(words), delayMs)),
-    });
-  }
-  postMessage(message: unknown): void {
-    structuredClone(message); // a real Worker refuses what cannot be cloned, synchronously
-    if (!this.hung) this.channel.port1.postMessage(message);
-  }
-  addEventListener(type: string, listener: (ev: MessageEvent & ErrorEvent) => void): void {
-    if (type === 'error') this.errorListeners.add(listener);
-    else if (type === 'message') {
-      // A wedged worker's thread answers nothing: its messages stop reaching the page.
-      const w = (ev: MessageEvent) => {
-        if (!this.hung) listener(ev as MessageEvent & ErrorEvent);
-      };
-      this.wrapped.set(listener, w);
-      this.channel.port1.addEventListener('message', w);
-    }
-  }
-  removeEventListener(type: string, listener: (ev: MessageEvent & ErrorEvent) => void): void {
-    if (type === 'error') this.errorListeners.delete(listener);
-    else if (type === 'message')
-      this.channel.port1.removeEventListener('message', this.wrapped.get(listener) ?? (() => {}));
-  }
-  start(): void {
-    this.channel.port1.start();
-  }
-  terminate(): void {
-    this.terminated = true;
-    this.host.close();
-    this.channel.port1.close();
-    this.channel.port2.close();
-  }
-  crash(message: string): void {
-    for (const l of this.errorListeners) l({ message, preventDefault: () => {} } as MessageEvent & ErrorEvent);
-  }
-  hang(): void {
-    this.hung = true;
-  }
-}
-
-const sessions: Session[] = [];
+const sessions: TestPage[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
 function open(delayMs = 2, opts: { silenceMs?: number; pingTimeoutMs?: number; words?: number } = {}) {
   const workers: FakeWorker[] = [];
-  const session = new Session({
+  const session = pageOver({
     createWorker: () => {
       const w = new FakeWorker(delayMs, opts.words ?? 60);
       workers.push(w);
@@ -79,8 +22,8 @@ function open(delayMs = 2, opts: { silenceMs?: number; pingTimeoutMs?: number; w
   return { session, workers };
 }
 
-const run = (s: Session, input: unknown = { topic: 'x' }) =>
-  s.run({ graph: 'demo', input, streamModes: ['values'], subgraphs: false });
+const run = (s: TestPage, input: unknown = { topic: 'x' }) =>
+  s.start({ graph: 'demo', input, streamModes: ['values'], subgraphs: false });
 
 describe('session: the worker lifecycle', () => {
   it('a run whose command cannot be sent fails at once instead of hanging', () => {
@@ -127,7 +70,7 @@ describe('session: the worker lifecycle', () => {
       expect(session.stores.current().status).toBe('completed');
     }
     expect(workers).toHaveLength(1);
-    expect(session.workersStarted).toBe(1);
+    expect(session.session.workersStarted).toBe(1);
   }, 60_000);
 
   it('a slow but alive worker is not killed: pings are answered', async () => {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import type { StreamMode, WorkerEvent } from '../../src/protocol';
 import { STREAM_MODES } from '../../src/protocol';
-import { demoGraph } from '../../src/graphs/demo/graph';
+import { demoEntry } from '../support/graphs';
+import { buildDemoGraph } from '../../src/graphs/demo/graph';
 import { normalizeChunk } from '../../src/worker/relay';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
 import { createHarness, scrub, type Harness } from '../support/harness';
@@ -15,7 +16,7 @@ afterEach(() => {
 });
 
 function start(engine = new ScriptedEngine(() => ANSWER)) {
-  h = createHarness({ graphs: { demo: demoGraph }, engines: fixedEngineManager(engine) });
+  h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(engine) });
   return h;
 }
 
@@ -31,9 +32,9 @@ async function runDemo(hh: Harness, streamModes: StreamMode[], subgraphs: boolea
 
 /** What LangGraph itself yields for the same graph and input, normalized the way the relay does. */
 async function inProcess(streamModes: StreamMode[], subgraphs: boolean) {
-  const graph = demoGraph.build({ engine: () => new ScriptedEngine(() => ANSWER) });
+  const graph = buildDemoGraph({ engine: () => new ScriptedEngine(() => ANSWER) });
   const out: unknown[] = [];
-  for await (const raw of await graph.stream(demoGraph.parseInput({ topic: 'streaming' }), {
+  for await (const raw of await graph.stream({ topic: 'streaming' }, {
     streamMode: streamModes,
     subgraphs,
   }))

@@ -34,11 +34,11 @@ describe('thread commands through the host', () => {
   it('threads.list, thread.state and thread.delete answer over the protocol', async () => {
     const { createHarness } = await import('../support/harness');
     const { fixedEngineManager, ScriptedEngine } = await import('../support/engines');
-    const { demoGraph } = await import('../../src/graphs/demo/graph');
+    const { demoEntry } = await import('../support/graphs');
     const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: 'host' };
     const checkpointer = new IndexedDBSaver(opts);
     const h = createHarness({
-      graphs: { demo: demoGraph },
+      graphs: [demoEntry],
       engines: fixedEngineManager(new ScriptedEngine()),
       checkpointer,
       threads: createThreadBook(checkpointer, new ThreadHistory(opts)),

@@ -3,9 +3,14 @@ import { dispatchCustomEvent } from '@langchain/core/callbacks/dispatch/web';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { Annotation, END, START, StateGraph, messagesStateReducer } from '@langchain/langgraph/web';
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
+import { z } from 'zod';
+import { currentEngine } from '../../llm/engine';
 import { namedError } from '../../shared/errors';
 import { streamLLMResponse } from '../../llm/streamLLMResponse';
-import type { GraphContext, GraphDefinition, RunnableGraph } from '../types';
+import type { GraphContext, GraphMeta } from '../types';
+
+/** The demo graph's input: a topic to write about. */
+export const DemoInput = z.object({ topic: z.string().min(1, 'Name a topic to write about.').describe('What to write about.') });
 
 const DemoState = Annotation.Root({
   topic: Annotation<string>(),
@@ -21,7 +26,7 @@ export const DEMO_NODES = ['plan', 'write', 'review'] as const;
  * A small built-in graph that exercises every stream: state updates, LLM tokens through the
  * engine, `config.writer` chunks, custom events, and a subgraph (`review`) for namespaces.
  */
-export function buildDemoGraph(ctx: GraphContext, checkpointer?: BaseCheckpointSaver): RunnableGraph {
+export function buildDemoGraph(ctx: GraphContext = { engine: currentEngine }, checkpointer?: BaseCheckpointSaver) {
   const review = new StateGraph(DemoState)
     .addNode('check', async (state: DemoStateT, config: RunnableConfig) => {
       await dispatchCustomEvent(
@@ -39,7 +44,7 @@ export function buildDemoGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
     .addEdge('check', END)
     .compile();
 
-  return new StateGraph(DemoState)
+  return new StateGraph(DemoState, { input: DemoInput })
     .addNode('plan', async (state: DemoStateT, config: RunnableConfig) => {
       await dispatchCustomEvent('progress_update', { step: 'plan', progress: 0, message: 'Planning' }, config);
       (config as { writer?: (c: unknown) => void }).writer?.({ planned: state.topic });
@@ -51,7 +56,7 @@ export function buildDemoGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
     })
     .addNode('write', async (state: DemoStateT, config: RunnableConfig) => {
       const result = await streamLLMResponse(
-        ctx.engine(),
+        ctx.engine(config),
         {
           messages: [
             { role: 'system', content: 'You are a helpful assistant. Answer briefly.' },
@@ -68,18 +73,20 @@ export function buildDemoGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
     .addEdge('plan', 'write')
     .addEdge('write', 'review')
     .addEdge('review', END)
-    .compile({ checkpointer }) as unknown as RunnableGraph;
+    .compile({ checkpointer });
 }
 
-/** The demo graph as the host registers it; input `{ topic }` (or `{ requirements }`). */
-export const demoGraph: GraphDefinition = {
-  id: 'demo',
-  build: buildDemoGraph,
-  parseInput(input) {
-    const obj = (input ?? {}) as { topic?: unknown; requirements?: unknown };
-    const topic = typeof obj.topic === 'string' ? obj.topic : obj.requirements;
-    if (typeof topic !== 'string' || topic.trim() === '')
-      throw namedError('InputError', 'The demo graph needs a non-empty topic.');
-    return { topic: topic.trim() };
+/** The graph `langgraph.json` names: no checkpointer of its own, its host attaches one. */
+export const graph = buildDemoGraph();
+
+/** What Tabgraph shows about this graph. */
+export const tabgraph: GraphMeta = {
+  title: 'Demo: plan, write, review',
+  description: 'A small graph that exercises every stream: state, LLM tokens, writer chunks, custom events and a subgraph.',
+  example: { topic: 'streaming in LangGraph' },
+  prepareInput(input) {
+    const topic = String(input.topic ?? '').trim();
+    if (!topic) throw namedError('InputError', 'The demo graph needs a non-empty topic.');
+    return { ...input, topic };
   },
 };

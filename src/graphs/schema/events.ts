@@ -7,7 +7,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 // The `/web` entry: the plain one imports node:async_hooks and breaks the worker bundle.
 import { dispatchCustomEvent } from '@langchain/core/callbacks/dispatch/web';
 import { isGraphBubbleUp } from '@langchain/langgraph/web';
-import type { SeedEventName, SeedEventPayloads } from '../../protocol';
+import type { SeedEventName, SeedEventPayloads } from '../../shared/seedEvents';
 import { isAbortError } from '../../shared/errors';
 import { toPlain } from '../../shared/plain';
 

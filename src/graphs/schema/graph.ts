@@ -5,9 +5,11 @@
  */
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph/web';
-import type { GraphContext } from '../types';
+import { currentEngine } from '../../llm/engine';
+import type { GraphContext, GraphMeta } from '../types';
 import { sharedDdlValidator, type DdlValidator } from './pglite/pglite';
 import { instrumentNode } from './events';
+import { SchemaInput, parseSchemaInput } from './input';
 import { analyzeNode, applyNode, designNode, summarizeNode } from './nodes';
 import { SchemaState, type SchemaStateType } from './state';
 import { buildValidateGraph } from './validate';
@@ -20,6 +22,8 @@ export type SchemaNodeName = (typeof SCHEMA_NODE_NAMES)[number];
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
 export interface SchemaGraphOptions {
+  /** Where the nodes get their engine; by default the host's ({@link currentEngine}). */
+  context?: GraphContext;
   /** Defaults to the worker-wide PGlite validator. */
   validator?: DdlValidator;
   maxAttempts?: number;
@@ -31,7 +35,8 @@ export interface SchemaGraphOptions {
 }
 
 /** Builds and compiles the schema design graph. */
-export function buildSchemaGraph(ctx: GraphContext, options: SchemaGraphOptions = {}) {
+export function buildSchemaGraph(options: SchemaGraphOptions = {}) {
+  const ctx = options.context ?? { engine: currentEngine };
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const validateGraph = buildValidateGraph(options.validator ?? sharedDdlValidator());
 
@@ -47,7 +52,7 @@ export function buildSchemaGraph(ctx: GraphContext, options: SchemaGraphOptions 
     state.lastError === null ? next : state.attempts < maxAttempts ? 'design' : 'summarize';
 
   const checkpointer = options.checkpointer === false ? undefined : (options.checkpointer ?? new MemorySaver());
-  return new StateGraph(SchemaState)
+  return new StateGraph(SchemaState, { input: SchemaInput })
     .addNode('analyze', instrumentNode('analyze', analyzeNode(ctx)))
     .addNode('design', instrumentNode('design', designNode(ctx, maxAttempts)))
     .addNode('apply', instrumentNode('apply', applyNode))
@@ -61,3 +66,16 @@ export function buildSchemaGraph(ctx: GraphContext, options: SchemaGraphOptions 
     .addEdge('summarize', END)
     .compile({ checkpointer, name: 'schema' });
 }
+
+/** The graph `langgraph.json` names: no checkpointer of its own, its host attaches one. */
+export const graph = buildSchemaGraph({ checkpointer: false });
+
+/** What Tabgraph shows about this graph. */
+export const tabgraph: GraphMeta = {
+  title: 'Schema designer',
+  description:
+    'Designs a PostgreSQL schema from your requirements: the model proposes JSON Patch operations, a tool applies them, and PGlite validates the DDL.',
+  example: { requirements: 'a blog with users, posts and comments' },
+  breakpoints: [{ label: 'Ask before applying schema changes', before: ['apply'] }],
+  prepareInput: parseSchemaInput,
+};

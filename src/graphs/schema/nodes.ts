@@ -8,6 +8,7 @@ import type { GraphContext } from '../types';
 import { streamLLMResponse } from '../../llm/streamLLMResponse';
 import { emptySchema, SchemaOperationError, type Schema } from './model/model';
 import { applyOperations, type SchemaOperation } from './model/operations';
+import { demoRespond } from './demoResponder';
 import { events } from './events';
 import {
   DESIGN_ANSWER_SCHEMA,
@@ -27,8 +28,8 @@ export function analyzeNode(ctx: GraphContext) {
   return async (state: SchemaStateType, config: RunnableConfig): Promise<SchemaStateUpdate> => {
     await events.progress('analyze', 0, 'Analysing the requirements', config);
     const res = await streamLLMResponse(
-      ctx.engine(),
-      { messages: analysisMessages(state.requirements), signal: config.signal, maxTokens: 400 },
+      ctx.engine(config),
+      { messages: analysisMessages(state.requirements), signal: config.signal, maxTokens: 400, demo: demoRespond },
       { agentName: 'analyst', config },
     );
     const analysis = res.content.trim();
@@ -51,11 +52,12 @@ export function designNode(ctx: GraphContext, maxAttempts: number) {
     const retry = state.lastError ? { previousAnswer: state.designAnswer, error: state.lastError, attempt } : undefined;
     await events.progress('design', 0, `Designing the schema (attempt ${attempt} of ${maxAttempts})`, config);
     const res = await streamLLMResponse(
-      ctx.engine(),
+      ctx.engine(config),
       {
         messages: designMessages(state.requirements, state.analysis, retry),
         jsonSchema: DESIGN_ANSWER_SCHEMA,
         signal: config.signal,
+        demo: demoRespond,
       },
       { agentName: 'designer', config },
     );

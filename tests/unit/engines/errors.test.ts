@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeEngineError, toEngineError } from '../../../src/engines/errors';
 
@@ -19,10 +20,36 @@ describe('describeEngineError', () => {
     [named('CompileError', 'expected magic word'), 'ModelLibraryError', /magic word/],
     [new DOMException('stop', 'AbortError'), 'AbortError', /stop/],
     [named('InvalidModelUrlError', 'bad url "x"'), 'InvalidModelUrlError', /bad url "x"/],
+    [named('ModelInUseError', 'M is being loaded.'), 'ModelInUseError', /^M is being loaded\.$/],
   ])('%s -> %s', (err, name, message) => {
     const d = describeEngineError(err);
     expect(d.name).toBe(name);
     expect(d.message).toMatch(message);
+  });
+
+  it("rewords web-llm's ContextWindowSizeExceededError with the sizes it names", () => {
+    const raw =
+      'Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096\n' +
+      'Consider shortening the prompt, or increase `context_window_size`, or using sliding window via ' +
+      '`sliding_window_size`.';
+    expect(describeEngineError(named('ContextWindowSizeExceededError', raw))).toEqual({
+      name: 'ContextWindowExceededError',
+      message:
+        "The input is too long for this model: the prompt has 5000 tokens, but this model's context window " +
+        'holds 4096 (prompt and answer together). Shorten the input or pick a model with a larger context window.',
+    });
+    expect(describeEngineError(named('ContextWindowSizeExceededError', 'too long')).message).toBe(
+      "The input is too long for this model: the prompt does not fit in this model's context window. " +
+        'Shorten the input or pick a model with a larger context window.',
+    );
+  });
+
+  it('knows the name and wording of the installed web-llm (the class is not exported)', () => {
+    const bundle = readFileSync('node_modules/@mlc-ai/web-llm/lib/index.js', 'utf8');
+    expect(bundle).toContain('this.name = "ContextWindowSizeExceededError"');
+    expect(bundle).toMatch(
+      /number of prompt tokens: \$\{numPromptTokens\}; ` \+\s+`context window size: \$\{contextWindowSize\}/,
+    );
   });
 
   it('keeps unknown errors as they are and copes with non-errors', () => {

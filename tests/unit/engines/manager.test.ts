@@ -124,7 +124,15 @@ describe('createEngineManager', () => {
     expect(gpu).toMatchObject({ available: true, shaderF16: false, vendor: 'fake' });
     const byId = Object.fromEntries(models.map((m) => [m.modelId, m]));
     expect(Object.keys(byId)).not.toContain('snowflake-arctic-embed-m-q0f32-MLC-b4');
-    expect(byId[F32]).toMatchObject({ cached: true, needsF16: false, lowResource: true, vramMB: 1060.2 });
+    expect(byId[F32]).toMatchObject({
+      cached: true,
+      needsF16: false,
+      lowResource: true,
+      vramMB: 1060.2,
+      contextWindowTokens: 4096,
+    });
+    expect(byId['SmolLM2-360M-Instruct-q4f16_1-MLC'].contextWindowTokens).toBe(1024);
+    expect(byId['Big-q4f32_1-MLC'].contextWindowTokens).toBeUndefined(); // only its chat config knows
     expect(byId[F32].unsupportedReason).toBeUndefined();
     expect(byId['Qwen2.5-0.5B-Instruct-q4f16_1-MLC'].unsupportedReason).toMatch(/shader-f16/);
     expect(byId['SmolLM2-360M-Instruct-q4f16_1-MLC']).toMatchObject({ needsF16: true, cached: false });
@@ -145,5 +153,71 @@ describe('createEngineManager', () => {
     expect(fake.deleted[0].appConfig?.model_list[0].model).toMatch(/^https:\/\/huggingface\.co\//);
     expect(fake.deleted[1].appConfig?.model_list[0].model).toBe(`https://app.example/mirror/${F32}/resolve/main/`);
     expect((await manager.list()).models.find((m) => m.modelId === F32)?.cached).toBe(false);
+  });
+
+  it('deleting the loaded model while idle unloads it first, then the demo engine serves', async () => {
+    const { fake, manager } = setup();
+    await manager.select({ kind: 'webllm' }, () => {});
+    await manager.deleteCache(F32);
+    expect(fake.engines[0].log.at(-1)).toBe('unload');
+    expect(fake.deleted.map((d) => d.modelId)).toEqual([F32]);
+    expect(manager.current().kind).toBe('demo');
+    expect(await text(manager.current())).toBe(demoRespond(req));
+    expect((await manager.list()).models.find((m) => m.modelId === F32)?.cached).toBe(false);
+  });
+
+  it('refuses to delete the model while it generates, or while a run is active, and deletes nothing', async () => {
+    let runActive = false;
+    const { fake, manager } = setup({}, { runActive: () => runActive });
+    const engine = await manager.select({ kind: 'webllm' }, () => {});
+    const it = engine.stream(req)[Symbol.asyncIterator]();
+    await it.next();
+    const err = await manager.deleteCache(F32).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'ModelInUseError' });
+    expect((err as Error).message).toBe(
+      `${F32} is answering a run. Stop the run or wait for it to finish, then delete it.`,
+    );
+    await it.return?.();
+    runActive = true; // between two model calls of a run
+    await expect(manager.deleteCache(F32)).rejects.toMatchObject({ name: 'ModelInUseError' });
+    expect(fake.deleted).toEqual([]);
+    expect(manager.current()).toBe(engine);
+    expect(await text(engine)).toBe('Hello there. Fine!');
+    runActive = false;
+    await manager.deleteCache(F32);
+    expect(fake.deleted.map((d) => d.modelId)).toEqual([F32]);
+  });
+
+  it('refuses to delete a model while it loads; other models can be deleted meanwhile', async () => {
+    const { fake, manager } = setup({ reloadMs: 50 });
+    const loading = manager.select({ kind: 'webllm' }, () => {});
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(manager.deleteCache(F32)).rejects.toMatchObject({
+      name: 'ModelInUseError',
+      message: `${F32} is being loaded. Cancel the load or wait for it to finish, then delete it.`,
+    });
+    await manager.deleteCache('SmolLM2-360M-Instruct-q4f16_1-MLC');
+    expect(await loading).toBe(manager.current());
+    expect(fake.deleted.map((d) => d.modelId)).toEqual(['SmolLM2-360M-Instruct-q4f16_1-MLC']);
+  });
+
+  it('deleting the same model from another mirror leaves the loaded one alone', async () => {
+    const { fake, manager } = setup();
+    const engine = await manager.select({ kind: 'webllm' }, () => {});
+    await manager.deleteCache(F32, '/mirror/');
+    expect(manager.current()).toBe(engine);
+    expect(fake.engines[0].log).not.toContain('unload');
+    expect(await text(engine)).toBe('Hello there. Fine!');
+  });
+
+  it('a load started during a deletion waits for it, so the cache ends up filled', async () => {
+    const { fake, manager } = setup({ deleteMs: 30 });
+    await manager.select({ kind: 'webllm' }, () => {});
+    const deleting = manager.deleteCache(F32);
+    const reloading = manager.select({ kind: 'webllm' }, () => {});
+    await Promise.all([deleting, reloading]);
+    expect(fake.engines).toHaveLength(2);
+    expect(manager.current().kind).toBe('webllm');
+    expect((await manager.list()).models.find((m) => m.modelId === F32)?.cached).toBe(true);
   });
 });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approxTokens,
   chatModels,
+  contextWindowOf,
   DEFAULT_WEBLLM_MODEL_ID,
+  inputBudgetChars,
   libFileName,
   modelFilesUrl,
   needsShaderF16,
+  recordContextWindow,
   resolveModelBaseUrl,
   selfHostedAppConfig,
   type ModelRecordLike,
@@ -21,6 +25,14 @@ describe('the model list of the installed web-llm', () => {
     expect(record).toBeDefined();
     expect(needsShaderF16(record!)).toBe(false);
     expect(record!.low_resource_required).toBe(true);
+  });
+
+  it('gives every chat model a context window: 4096 for the default, 1024 for -1k builds', () => {
+    const byId = new Map(chatModels(real).map((m) => [m.model_id, m]));
+    expect(recordContextWindow(byId.get(DEFAULT_WEBLLM_MODEL_ID)!)).toBe(4096);
+    expect(recordContextWindow(byId.get('Llama-3.1-8B-Instruct-q4f32_1-MLC-1k')!)).toBe(1024);
+    expect(recordContextWindow(byId.get('TinyLlama-1.1B-Chat-v1.0-q4f32_1-MLC')!)).toBe(2048);
+    expect(chatModels(real).filter((m) => recordContextWindow(m) === undefined)).toEqual([]);
   });
 
   it('filters out embedding and vision models', () => {
@@ -68,5 +80,32 @@ describe('modelFilesUrl', () => {
       'https://huggingface.co/mlc-ai/X/resolve/main/',
     );
     expect(modelFilesUrl({ model: 'https://m.example/X/resolve/main/' })).toBe('https://m.example/X/resolve/main/');
+  });
+});
+
+describe('context window helpers', () => {
+  it('contextWindowOf takes the context window, else a sliding window, else nothing', () => {
+    expect(contextWindowOf({ context_window_size: 4096, sliding_window_size: -1 })).toBe(4096);
+    expect(contextWindowOf({ context_window_size: -1, sliding_window_size: 1024 })).toBe(1024);
+    expect(contextWindowOf({ context_window_size: -1, sliding_window_size: -1 })).toBeUndefined();
+    expect(contextWindowOf({})).toBeUndefined();
+    expect(contextWindowOf(undefined)).toBeUndefined();
+  });
+
+  it('approxTokens counts 3 ASCII characters, or any 1 other character, as a token', () => {
+    expect(approxTokens('')).toBe(0);
+    expect(approxTokens('abc')).toBe(1);
+    expect(approxTokens('abcd')).toBe(2);
+    expect(approxTokens('x'.repeat(300))).toBe(100);
+    expect(approxTokens('日本語')).toBe(3);
+    expect(approxTokens('héllo')).toBe(3); // "hllo" -> 2, "é" -> 1
+    expect(approxTokens('🙂')).toBe(1);
+  });
+
+  it('inputBudgetChars leaves room for the prompt and the answer, and is never negative', () => {
+    expect(inputBudgetChars(4096, 500, 1024)).toBe(7716); // (4096 - 500 - 1024) * 3
+    expect(approxTokens('x'.repeat(7716))).toBe(2572);
+    expect(inputBudgetChars(1024, 600, 512)).toBe(0);
+    expect(inputBudgetChars(1024, 0, 0)).toBe(3072);
   });
 });

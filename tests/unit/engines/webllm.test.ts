@@ -150,6 +150,7 @@ describe('WebLLMEngine.stream', () => {
       completionTokens: 5,
       prefillTokensPerSecond: 321,
       decodeTokensPerSecond: 45.5,
+      finishReason: 'stop',
     });
     expect(usage?.timeToFirstTokenMs).toBeGreaterThan(0);
     expect(fake.engines[0].requests[0]).toMatchObject({
@@ -197,5 +198,74 @@ describe('WebLLMEngine.stream', () => {
     await engine.load(() => {});
     await engine.unload();
     await expect(collect(engine.stream(req()))).rejects.toMatchObject({ name: 'ModelNotLoadedError' });
+  });
+
+  it('reports finish reason "length" when max_tokens or the context window cuts the answer', async () => {
+    const { engine } = setup();
+    await engine.load(() => {});
+    const capped = await collect(engine.stream(req(undefined, { maxTokens: 2 })));
+    expect(capped.text).toBe('Hello there');
+    expect(capped.usage).toMatchObject({ completionTokens: 2, finishReason: 'length' });
+
+    const full = setup({}, { promptTokens: 4093 }); // 3 tokens left of the 4096-token window
+    await full.engine.load(() => {});
+    const cut = await collect(full.engine.stream(req()));
+    expect(cut.text).toBe('Hello there.');
+    expect(cut.usage).toMatchObject({ promptTokens: 4093, completionTokens: 3, finishReason: 'length' });
+  });
+
+  it('a prompt longer than the context window fails with ContextWindowExceededError', async () => {
+    const { fake, engine } = setup({}, { promptTokens: 5000 });
+    await engine.load(() => {});
+    const err = await collect(engine.stream(req())).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'ContextWindowExceededError' });
+    expect((err as Error).message).toBe(
+      "The input is too long for this model: the prompt has 5000 tokens, but this model's context window " +
+        'holds 4096 (prompt and answer together). Shorten the input or pick a model with a larger context window.',
+    );
+    expect(engine.generating).toBe(false);
+    fake.behaviour.promptTokens = 12;
+    expect((await collect(engine.stream(req()))).text).toBe('Hello there. Fine!');
+  });
+
+  it('is generating from the first step of a stream until it ends or is left early', async () => {
+    const { engine } = setup();
+    await engine.load(() => {});
+    const it = engine.stream(req())[Symbol.asyncIterator]();
+    expect(engine.generating).toBe(false); // not started
+    await it.next();
+    expect(engine.generating).toBe(true);
+    await it.return?.(undefined);
+    expect(engine.generating).toBe(false);
+    for await (const c of engine.stream(req())) expect([c.type, engine.generating]).toEqual([c.type, true]);
+    expect(engine.generating).toBe(false);
+  });
+});
+
+describe('WebLLMEngine.contextWindowTokens', () => {
+  it("comes from the model record, then from web-llm's loaded chat config", async () => {
+    const { engine } = setup({}, { chatConfig: { context_window_size: 32768 } });
+    expect(engine.contextWindowTokens).toBeUndefined();
+    const during: (number | undefined)[] = [];
+    await engine.load(() => during.push(engine.contextWindowTokens));
+    expect(during.at(-2)).toBe(4096); // the record's override, before web-llm finished
+    expect(engine.contextWindowTokens).toBe(4096); // web-llm applies the same override
+    await engine.unload();
+    expect(engine.contextWindowTokens).toBe(4096);
+  });
+
+  it("falls back to mlc-chat-config.json's value for a record without overrides", async () => {
+    const { engine } = setup(
+      { modelId: 'Big-q4f32_1-MLC', gpu: fakeGpu({ f16: false, maxStorageBufferBindingSize: 2 ** 32 }) },
+      { chatConfig: { context_window_size: 8192, sliding_window_size: -1 } },
+    );
+    await engine.load(() => {});
+    expect(engine.contextWindowTokens).toBe(8192);
+  });
+
+  it("reads a map that the installed web-llm's MLCEngine really has", async () => {
+    const { MLCEngine } = await import('@mlc-ai/web-llm');
+    const real = new MLCEngine({}) as unknown as { loadedModelIdToChatConfig?: unknown };
+    expect(real.loadedModelIdToChatConfig).toBeInstanceOf(Map);
   });
 });

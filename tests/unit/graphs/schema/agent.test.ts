@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DdlValidator } from '../../../../src/graphs/schema/pglite/pglite';
-import { SCHEMA_NODE_NAMES, VALIDATE_NODE_NAMES, schemaGraph } from '../../../../src/graphs/schema/index';
+import { SCHEMA_NODE_NAMES, buildSchemaGraph } from '../../../../src/graphs/schema/graph';
+import { parseSchemaInput } from '../../../../src/graphs/schema/input';
+import { VALIDATE_NODE_NAMES } from '../../../../src/graphs/schema/validate';
 import { RETRY_MARKER } from '../../../../src/graphs/schema/prompts';
 import { ScriptedEngine, demoTestEngine, flakyDesignEngine } from '../../../support/schemaEngines';
 import { eventNames, recordRun, type RecordedRun } from '../../../support/schemaRun';
@@ -196,9 +198,9 @@ describe('schema graph: bad model output', () => {
     const handler = BaseCallbackHandler.fromMethods({
       handleCustomEvent: (name, data) => void events.push({ name, data }),
     });
-    const graph = schemaGraph.build({ engine: () => engine });
+    const graph = buildSchemaGraph({ context: { engine: () => engine }, checkpointer: false });
     const consume = (async () => {
-      const stream = await graph.stream(schemaGraph.parseInput({ requirements: BLOG }), {
+      const stream = await graph.stream(parseSchemaInput({ requirements: BLOG }), {
         callbacks: [handler],
         configurable: { thread_id: 't1' },
       });
@@ -215,10 +217,10 @@ describe('schema graph: bad model output', () => {
   });
 });
 
-describe('schemaGraph.parseInput', () => {
+describe('parseSchemaInput', () => {
   const refusal = (input: unknown) => {
     try {
-      schemaGraph.parseInput(input);
+      parseSchemaInput(input);
     } catch (err) {
       return err as Error;
     }
@@ -242,7 +244,7 @@ describe('schemaGraph.parseInput', () => {
   });
 
   it('strips control characters but keeps newlines and tabs', () => {
-    expect(schemaGraph.parseInput({ requirements: '  users\u0000 and\tposts\r\n\u001b[31mcomments\u007f ' })).toEqual({
+    expect(parseSchemaInput({ requirements: '  users\u0000 and\tposts\r\n\u001b[31mcomments\u007f ' })).toEqual({
       requirements: 'users and\tposts\n[31mcomments',
     });
   });

@@ -1,32 +1,24 @@
 /**
- * The schema design agent as the worker host sees it: a {@link GraphDefinition} with id `schema`.
+ * The schema agent's input: its schema (zod, so LangGraph validates it and the page draws a form
+ * from it) and the checks beyond it.
  */
+import { z } from 'zod';
 import { namedError } from '../../shared/errors';
-import type { GraphDefinition, RunnableGraph } from '../types';
-import { buildSchemaGraph } from './graph';
-
-export { SCHEMA_NODE_NAMES, DEFAULT_MAX_ATTEMPTS, buildSchemaGraph, type SchemaGraphOptions } from './graph';
-export { VALIDATE_NODE_NAMES } from './validate';
-export { SCHEMA_TOOL_NAME } from './nodes';
-export { SchemaState, type SchemaStateType, type ValidationState, type DesignStatus } from './state';
-export { StreamingEventDispatcher, instrumentNode } from './events';
 
 /** Longest requirements text a run accepts. */
 export const MAX_REQUIREMENTS_CHARS = 20_000;
 
-/** Custom events the schema agent dispatches (besides `custom_token`/`token_update` from the LLM helper). */
-export const SCHEMA_EVENT_NAMES = [
-  'progress_update',
-  'step_complete',
-  'schema_progress',
-  'tool_start',
-  'tool_success',
-  'tool_error',
-  'node_progress',
-  'node_start',
-  'node_complete',
-  'execution_error',
-] as const;
+/** The input schema: what the database must store, in the user's words. */
+export const SchemaInput = z.object({
+  requirements: z
+    .string()
+    .min(1, 'Requirements are empty: describe the data to store, e.g. "a blog with users, posts and comments".')
+    .max(MAX_REQUIREMENTS_CHARS, {
+      error: (issue) =>
+        `Requirements are too long: ${String(issue.input).length} characters, the limit is ${MAX_REQUIREMENTS_CHARS}.`,
+    })
+    .describe('What the database must store, in your words: entities, their attributes and how they relate.'),
+});
 
 /** Control characters except tab (\u0009) and newline (\u000a). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -56,12 +48,3 @@ export function parseSchemaInput(input: unknown): { requirements: string } {
     );
   return { requirements: requirements.trim() };
 }
-
-/** The schema design graph for the worker host. */
-export const schemaGraph: GraphDefinition = {
-  id: 'schema',
-  // The worker's checkpointer (IndexedDB) makes every run a thread that survives reloads.
-  build: (ctx, checkpointer) =>
-    buildSchemaGraph(ctx, { checkpointer: checkpointer ?? false }) as unknown as RunnableGraph,
-  parseInput: parseSchemaInput,
-};
