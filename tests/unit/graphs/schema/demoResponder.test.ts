@@ -4,8 +4,7 @@ import { generateDdl } from '../../../../src/graphs/schema/model/ddl';
 import { emptySchema } from '../../../../src/graphs/schema/model/model';
 import { applyOperations } from '../../../../src/graphs/schema/model/operations';
 import { DdlValidator } from '../../../../src/graphs/schema/pglite/pglite';
-import { DEMO_ENTITIES } from '../../../../src/graphs/schema/demoCatalog';
-import { demoRespond, pickEntities } from '../../../../src/graphs/schema/demoResponder';
+import { demoRespond } from '../../../../src/graphs/schema/demoResponder';
 import { analysisMessages, designMessages, parseDesignAnswer } from '../../../../src/graphs/schema/prompts';
 
 const validator = new DdlValidator();
@@ -18,33 +17,40 @@ const design = (requirements: string, error?: string): ChatRequest => ({
 });
 const schemaFor = (requirements: string, error?: string) =>
   applyOperations(emptySchema(), parseDesignAnswer(demoRespond(design(requirements, error))).operations);
+const tables = (requirements: string) => Object.keys(schemaFor(requirements).tables);
 
 describe('demoRespond', () => {
-  it('is deterministic', () => {
-    expect(demoRespond(design('a blog with users and posts'))).toBe(demoRespond(design('a blog with users and posts')));
+  it('answers the same text with the same words, also after reading other texts', () => {
+    const blog = { messages: analysisMessages('a blog with users and posts') };
+    const expected =
+      'The requirements describe 2 entities: users, posts. Each row of posts belongs to one row of users. ' +
+      'Every table gets a uuid primary key and a created_at timestamp.';
+    expect(demoRespond(blog)).toBe(expected);
+    expect(tables('a shop with products and orders')).toEqual(['products', 'orders']);
+    expect(demoRespond(blog)).toBe(expected);
   });
 
   it('always yields at least one table, falling back to items', () => {
-    expect(Object.keys(schemaFor('zzz qqq').tables)).toEqual(['items']);
-    expect(Object.keys(schemaFor('!!!').tables)).toEqual(['items']);
+    expect(tables('zzz qqq')).toEqual(['items']);
+    expect(tables('!!!')).toEqual(['items']);
   });
 
-  it('turns unknown listed nouns into tables next to known ones', () => {
-    expect(Object.keys(schemaFor('A gym with members, trainers and classes.').tables)).toEqual([
-      'courses',
-      'members',
-      'trainers',
-    ]);
+  it('turns every listed noun into a table under its own name', () => {
+    // The old catalogue turned "classes" into "courses"; the text's own word is kept now.
+    expect(tables('A gym with members, trainers and classes.')).toEqual(['members', 'trainers', 'classes']);
   });
 
-  it('pulls in what join tables need and adds join tables for pairs', () => {
-    expect(pickEntities('track enrollments').map((e) => e.table)).toEqual(['students', 'courses', 'enrollments']);
-    expect(pickEntities('posts with tags').map((e) => e.table)).toEqual(['posts', 'tags', 'post_tags']);
+  it('creates only the tables named, and join tables for many-to-many pairs', () => {
+    // The old catalogue pulled in students and courses for "enrollments"; only what is named now.
+    expect(tables('track enrollments')).toEqual(['enrollments']);
+    expect(tables('posts with tags')).toEqual(['posts', 'tags', 'post_tags']);
   });
 
-  it('answers a retry with a corrected, valid design', () => {
+  it('answers a retry with a corrected, valid design that says what it did about the error', () => {
     const answer = parseDesignAnswer(demoRespond(design('a blog with users', 'table "ghosts" does not exist')));
-    expect(answer.rationale).toMatch(/^Corrected after the error \(table "ghosts" does not exist\)/);
+    expect(answer.rationale).toMatch(
+      /^Corrected after the error \(table "ghosts" does not exist\): nothing here creates, alters or references table "ghosts"\./,
+    );
     expect(() => applyOperations(emptySchema(), answer.operations)).not.toThrow();
   });
 
@@ -55,20 +61,64 @@ describe('demoRespond', () => {
     expect(demoRespond({ messages: [{ role: 'user', content: 'hi' }] })).toContain('You said: hi');
   });
 
-  it('gives DDL PGlite accepts for every catalog entity at once', async () => {
-    const everything = DEMO_ENTITIES.flatMap((e) => e.words).join(' ') + ' order items';
-    const schema = schemaFor(everything);
-    expect(Object.keys(schema.tables)).toHaveLength(DEMO_ENTITIES.length);
+  it('gives DDL PGlite accepts for every well-known table at once', async () => {
+    const schema = schemaFor(
+      'A system with users, authors, customers, categories, posts, comments, products, orders, order items, reviews, ' +
+        'teachers, students, courses, enrollments, books, loans, members, tags, departments, employees, projects, ' +
+        'tasks, payments, patients, doctors, appointments, guests, rooms, bookings and messages.',
+    );
+    expect(Object.keys(schema.tables).sort()).toEqual(
+      [
+        'users',
+        'authors',
+        'customers',
+        'categories',
+        'posts',
+        'comments',
+        'products',
+        'orders',
+        'order_items',
+        'reviews',
+        'teachers',
+        'students',
+        'courses',
+        'enrollments',
+        'books',
+        'loans',
+        'members',
+        'tags',
+        'departments',
+        'employees',
+        'projects',
+        'tasks',
+        'payments',
+        'patients',
+        'doctors',
+        'appointments',
+        'guests',
+        'rooms',
+        'bookings',
+        'messages',
+        'post_tags',
+      ].sort(),
+    );
     const result = await validator.validate(generateDdl(schema));
     expect(result.errors).toEqual([]);
   });
 
   it.each([
-    'users only',
-    'a shop with orders',
-    'reviews of books by authors',
-    'employees in departments working on projects and tasks',
-  ])('gives DDL PGlite accepts for %j', async (text) => {
-    expect((await validator.validate(generateDdl(schemaFor(text)))).ok).toBe(true);
+    ['users only', ['users']],
+    ['a shop with orders', ['orders']],
+    ['reviews of books by authors', ['reviews', 'books', 'authors']],
+    ['employees in departments working on projects and tasks', ['employees', 'departments', 'projects', 'tasks']],
+    // What the end-to-end tests type.
+    ['a library with books, members and loans', ['books', 'members', 'loans']],
+    ['a todo app with users and tasks', ['users', 'tasks']],
+    ['a todo app with users, projects and tasks', ['users', 'projects', 'tasks']],
+    ['a chat app with users and messages', ['users', 'messages']],
+  ])('gives DDL PGlite accepts for %j', async (text, expected) => {
+    const schema = schemaFor(text);
+    expect(Object.keys(schema.tables)).toEqual(expected);
+    expect((await validator.validate(generateDdl(schema))).ok).toBe(true);
   });
 });
