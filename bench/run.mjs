@@ -4,21 +4,24 @@
  * Serves `dist/` (build it first; `npm run bench` does) and runs several rounds, each in a fresh
  * browser context: start-up, raw postMessage limits, the in-worker baseline against a relayed
  * run of the same graph and modes, latency at 100 and 1,000 tok/s, and a request log that must
- * not contain the WebLLM chunk. Then heap growth over 100,000 tokens. Ratios are taken within a
- * round (absolute times on shared machines are noisy); medians over rounds are reported.
+ * not contain the WebLLM chunk. Then heap growth over 100,000 tokens, and the first run on fresh
+ * browser profiles (bench/firstRun.mjs). Ratios are taken within a round (absolute times on shared
+ * machines are noisy); medians over rounds are reported.
  *
  * Writes bench/results.json and prints a table. Targets are goals, not assertions: the exit code
  * is non-zero only when something could not be measured.
  *
- * Environment: BENCH_DIST (default dist), BENCH_ROUNDS (default 3), CHROMIUM_PATH.
+ * Environment: BENCH_DIST (default dist), BENCH_ROUNDS (default 3), CHROMIUM_PATH, and
+ * BENCH_ONLY=first-run to measure only the fresh-profile first run (written to bench/out/).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../chromium.config.js';
+import { firstRunRound } from './firstRun.mjs';
 import * as probes from './probes.mjs';
 import { startServer } from './server.mjs';
 import { analyzeBuild } from './size.mjs';
@@ -28,6 +31,7 @@ import { evaluateTargets, printTable } from './report.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.BENCH_DIST ?? join(HERE, '..', 'dist');
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ONLY = process.env.BENCH_ONLY ?? '';
 
 /** The app's default stream modes (src/App.svelte), on the demo graph. */
 const RUN = {
@@ -54,7 +58,40 @@ const CONFIG = {
 const T0 = Date.now();
 const log = (/** @type {string} */ msg) => console.log(`[bench] ${((Date.now() - T0) / 1000).toFixed(1)} s  ${msg}`);
 
+/** The fresh-profile first run, `ROUNDS` times (each round launches Chromium twice). */
+async function firstRuns(/** @type {string} */ url) {
+  const runs = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    log(`fresh profile ${i + 1}/${ROUNDS}`);
+    runs.push(await firstRunRound(url, DIST));
+  }
+  return runs;
+}
+
+/** `BENCH_ONLY=first-run`: that measure alone, printed and written to bench/out/first-run.json. */
+async function firstRunOnly() {
+  const loadBefore = os.loadavg()[0];
+  const server = await startServer(DIST);
+  let runs;
+  try {
+    runs = await firstRuns(server.url);
+  } finally {
+    await server.close();
+  }
+  const out = {
+    date: new Date().toISOString(),
+    loadavg_1min: { start: round(loadBefore, 2), end: round(os.loadavg()[0], 2) },
+    ...firstRunMeasure(runs),
+  };
+  await mkdir(join(HERE, 'out'), { recursive: true });
+  await writeFile(join(HERE, 'out', 'first-run.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(JSON.stringify(out.median, null, 2));
+  log('wrote bench/out/first-run.json');
+}
+
 async function main() {
+  if (ONLY === 'first-run') return firstRunOnly();
+  if (ONLY) throw new Error(`BENCH_ONLY=${ONLY}: only "first-run" can be measured alone`);
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
   const build = await analyzeBuild(DIST);
@@ -62,6 +99,8 @@ async function main() {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const rounds = [];
   const memory = [];
+  /** @type {any[]} */
+  let first;
   try {
     for (let i = 0; i < ROUNDS; i++) {
       log(`round ${i + 1}/${ROUNDS}`);
@@ -69,12 +108,13 @@ async function main() {
     }
     log('memory');
     memory.push(await memoryRound(browser, server.url));
+    first = await firstRuns(server.url);
   } finally {
     await browser.close().catch(() => undefined);
     await server.close();
   }
   const version = browser.version();
-  const results = summarize({ build, rounds, memory, version, seconds: (Date.now() - started) / 1000 });
+  const results = summarize({ build, rounds, memory, first, version, seconds: (Date.now() - started) / 1000 });
   // Other work on the machine skews absolute figures: say how busy it was.
   results.machine.loadavg_1min = { start: round(loadBefore, 2), end: round(os.loadavg()[0], 2) };
   await writeFile(join(HERE, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -352,11 +392,22 @@ function trim(/** @type {Record<string, unknown>} */ o) {
   return out;
 }
 
+/** The fresh-profile figures as a measure (medians over rounds, and every run). */
+function firstRunMeasure(/** @type {any[]} */ runs) {
+  return {
+    id: 'first_run',
+    what: 'Fresh browser profile (empty user data dir), demo engine unthrottled: PGlite ready (nested worker to ready), and the first run from Run to validated DDL and to its end',
+    median: medians(runs, 0),
+    runs,
+  };
+}
+
 function summarize(
-  /** @type {{ build: any, rounds: any[], memory: any[], version: string, seconds: number }} */ {
+  /** @type {{ build: any, rounds: any[], memory: any[], first: any[], version: string, seconds: number }} */ {
     build,
     rounds,
     memory,
+    first,
     version,
     seconds,
   },
@@ -470,6 +521,7 @@ function summarize(
       ),
       runs: pick((r) => ({ offset_ms: r.clock_offset_ms, rtt_ms: r.clock_rtt_ms })),
     },
+    firstRunMeasure(first),
   ];
   return {
     date: new Date().toISOString(),

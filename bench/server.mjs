@@ -17,6 +17,7 @@ const MIME = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.tgz': 'application/gzip',
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.data': 'application/octet-stream',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 /**
@@ -13,16 +14,30 @@ function isWebLLM(item: { type: string; source?: unknown; code?: unknown; module
   return str.includes('WebWorkerMLCEngineHandler');
 }
 
+/** Files of `public/` (copied to dist/ as they are, never part of the bundle), as dist paths. */
+function publicFiles(dir: string): string[] {
+  if (!dir || !existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, `${e.parentPath}${sep}${e.name}`).split(sep).join('/'));
+}
+
 /**
- * Emits `sw.js` beside `index.html` with the build's asset list and a version derived from it.
- * Source maps and the WebLLM chunk (fetched only when WebLLM is chosen) are left out of the precache.
+ * Emits `sw.js` beside `index.html` with the build's asset list (and `public/`: the web app manifest
+ * and icons) and a version derived from it. Source maps and the WebLLM chunk (fetched only when
+ * WebLLM is chosen) are left out of the precache.
  */
 export function serviceWorker(): Plugin {
+  let publicDir = '';
   return {
     name: 'tabgraph-service-worker',
     apply: 'build',
+    configResolved(config) {
+      publicDir = config.publicDir;
+    },
     generateBundle(_options, bundle) {
-      const files: string[] = [];
+      const publicOnes = publicFiles(publicDir);
+      const files = [...publicOnes];
       for (const [fileName, item] of Object.entries(bundle)) {
         if (fileName.endsWith('.map')) continue;
         if (isWebLLM(item)) continue;
@@ -31,7 +46,10 @@ export function serviceWorker(): Plugin {
       files.sort();
       // index.html may be emitted after this hook runs; the shell needs it either way.
       const precache = ['./', ...new Set(['index.html', ...files.filter((f) => f !== 'sw.js')])];
-      const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 12);
+      // Bundle files carry a content hash in their names; public files do not, so their bytes count.
+      const hash = createHash('sha256').update(precache.join('\n'));
+      for (const f of publicOnes) hash.update(readFileSync(`${publicDir}/${f}`));
+      const version = hash.digest('hex').slice(0, 12);
       const template = readFileSync(new URL('../src/sw/sw.js', import.meta.url), 'utf8');
       const source = template
         .replace("const VERSION = '__TABGRAPH_VERSION__';", `const VERSION = ${JSON.stringify(version)};`)

@@ -102,6 +102,25 @@ export async function runToEnd(page: Page, requirements: string): Promise<string
   return clickAndWaitRun(page, page.getByRole('button', { name: 'Run', exact: true }));
 }
 
+/**
+ * Shows that the network is off for `page`: fetching a URL that no cache holds fails, and the
+ * request never reaches `server`. (`navigator.onLine` proves nothing: after a reload under
+ * Playwright's emulated offline it can still say true, as with Chromium 150 and Playwright 1.65.)
+ */
+export async function expectNetworkOff(page: Page, server: StaticServer): Promise<void> {
+  const probe = `network-probe-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const outcome = await page.evaluate(
+    (url) =>
+      fetch(url, { cache: 'no-store' }).then(
+        (r) => `HTTP ${r.status}`,
+        (e: Error) => e.name,
+      ),
+    probe,
+  );
+  expect(outcome).toBe('TypeError');
+  expect(server.requests.filter((p) => p.endsWith(probe))).toEqual([]);
+}
+
 /** Table names of the schema view, in order. */
 export const tableNames = (page: Page) =>
   page.getByTestId('schema-table').evaluateAll((els) => els.map((e) => e.getAttribute('data-table')));

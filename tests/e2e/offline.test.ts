@@ -1,15 +1,15 @@
 /**
  * Works offline: the built app, served from a sub-path, is cached by its service worker; with the
- * network off a reload still loads the shell, starts the worker, and a schema run on the demo
- * engine completes (PGlite's wasm from the cache), without one request reaching the server. A
- * rebuilt version's worker deletes the old cache.
+ * network off (a fetch the cache cannot answer fails) a reload still loads the shell, starts the
+ * worker, and a schema run on the demo engine completes (PGlite's wasm and data directory from the
+ * cache), without one request reaching the server. A rebuilt version's worker deletes the old cache.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDist, DIST, launch, ready, runToEnd, SHOTS, tableNames } from './appPage';
+import { checkDist, DIST, expectNetworkOff, launch, ready, runToEnd, SHOTS, tableNames } from './appPage';
 import { serveStatic, type StaticServer } from './server';
 
 let server: StaticServer;
@@ -62,13 +62,13 @@ describe('offline', () => {
     const served = server.requests.length;
     await page.reload();
     await ready(page);
-    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    await expectNetworkOff(page, server);
     expect(await runToEnd(page, 'a blog with users, posts and comments')).toBe('completed');
     expect((await tableNames(page)).length).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('validation').getAttribute('data-ok')).toBe('true');
     await page.screenshot({ path: resolve(SHOTS, 'offline-run-1280.png'), fullPage: true });
-    // Nothing the page asked for reached the server: shell, worker bundle and PGlite's wasm all
-    // came from the cache. (The browser's own update check of sw.js ignores emulated offline.)
+    // Nothing the page asked for reached the server: shell, worker bundle, PGlite's wasm and data
+    // directory all came from the cache. (The browser's own update check of sw.js ignores emulated offline.)
     expect(server.requests.slice(served).filter((p) => !p.endsWith('/sw.js'))).toEqual([]);
     await context.setOffline(false);
 

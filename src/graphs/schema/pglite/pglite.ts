@@ -3,6 +3,7 @@
  * heaviest thing the schema agent needs), one instance serves every run, and every validation
  * runs inside a transaction that is always rolled back, so nothing survives into the next one.
  */
+import type { PGlite as PGliteClass } from '@electric-sql/pglite';
 
 /** The part of a PGlite instance this module uses (lets fault tests inject a fake). */
 export interface PgliteLike {
@@ -49,15 +50,22 @@ const ALLOWED_STATEMENT = /^(CREATE (TYPE|TABLE|UNIQUE INDEX|INDEX)|ALTER TABLE|
 export const DEFAULT_START_TIMEOUT_MS = 90_000;
 
 /**
- * In a browser, PGlite runs in a nested worker (its start-up blocks a thread for seconds, and a
- * hung statement can only be ended by terminating it); where there are no workers (node), in-process.
+ * PGlite for where there are no workers (node: tests, the LangGraph server), in-process. The
+ * specifier is a variable so that bundlers leave it alone: the browser build never carries this
+ * second copy of PGlite (its nested worker has its own).
+ */
+const IN_PROCESS = '@electric-sql/pglite';
+
+/**
+ * In a browser, PGlite runs in a nested worker (its start-up blocks a thread, and a hung statement
+ * can only be ended by terminating it); where there are no workers, in-process.
  */
 const defaultFactory: PgliteFactory = async () => {
   if (typeof Worker !== 'undefined') {
     const { startRemotePglite } = await import('./pgliteRemote');
     return startRemotePglite(DEFAULT_START_TIMEOUT_MS);
   }
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = (await import(/* @vite-ignore */ IN_PROCESS)) as { PGlite: typeof PGliteClass };
   return PGlite.create();
 };
 
@@ -84,6 +92,15 @@ export class DdlValidator {
     const run = this.queue.then(() => this.runIsolated(statements, signal));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Starts the database now rather than at the first validation, so that its start overlaps other
+   * work (call it when a run begins). Never rejects: a failed start is retried, and reported, by
+   * the validation that needs it.
+   */
+  warm(): void {
+    this.open().catch(() => undefined);
   }
 
   /** Closes the instance; the next validation starts a new one. */

@@ -1,39 +1,45 @@
 /// <reference lib="webworker" />
 /**
- * A nested worker that owns PGlite. Starting PGlite in a browser blocks its thread for seconds
- * (wasm set-up and initdb run synchronously), so it lives here rather than in the graph worker,
- * which keeps relaying tokens and answering pings meanwhile. The protocol is tiny and private
- * to `pgliteRemote.ts`.
+ * A nested worker that owns PGlite. Starting PGlite in a browser blocks its thread for a moment
+ * (wasm set-up and loading the data directory run synchronously), so it lives here rather than in
+ * the graph worker, which keeps relaying tokens and answering pings meanwhile. The protocol is tiny
+ * and private to `pgliteRemote.ts`.
  *
- * The first start runs initdb and keeps a dump of the fresh, empty cluster in the Cache API;
- * later starts (a reload, a new tab, a restarted worker) load that dump instead, about three
- * times faster. Validations always roll back, so the cluster stays empty and the dump stays valid.
+ * It never runs initdb: it starts from the data directory of a fresh cluster that the build made
+ * with the same PGlite version (build/pgliteData.ts), and checks that version before it says ready.
+ * Validations always roll back, so the cluster stays empty.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { dataDirUrl, pgliteVersion } from 'virtual:tabgraph/pglite-datadir';
 
 type Request = { id: number; op: 'exec' | 'query'; sql: string };
 
-/** Bump when the PGlite version or its options change: an old dump is then ignored. */
-const DUMP_CACHE = 'tabgraph-pglite-datadir-v1';
-const DUMP_KEY = new URL('./pglite-datadir.tar.gz', self.location.href).href;
+/** Where earlier versions kept the dump they made on their first start; now unused. */
+const OLD_DUMP_CACHE = 'tabgraph-pglite-datadir-v1';
+
+/**
+ * PGlite fetches initdb's wasm as it starts unless it is handed a module; the build leaves that
+ * file out. An empty module stops the fetch, and would make initdb fail at once if it ever ran.
+ */
+const NO_INITDB = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+
+/** The prebuilt data directory, gzip tar (or plain tar from a host that decoded the gzip). */
+async function fetchDataDir(): Promise<Blob> {
+  const response = await fetch(dataDirUrl);
+  if (!response.ok) throw new Error(`PGlite's data directory could not be fetched: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return new Blob([bytes], { type: gzip ? 'application/gzip' : 'application/x-tar' });
+}
 
 async function start(): Promise<PGlite> {
-  const cache = await caches?.open(DUMP_CACHE).catch(() => undefined);
-  const hit = await cache?.match(DUMP_KEY).catch(() => undefined);
-  if (hit) {
-    try {
-      return await PGlite.create({ loadDataDir: await hit.blob() });
-    } catch {
-      await cache?.delete(DUMP_KEY).catch(() => false); // unusable (another PGlite version): start fresh
-    }
+  void globalThis.caches?.delete(OLD_DUMP_CACHE).catch(() => false);
+  const db = await PGlite.create({ loadDataDir: await fetchDataDir(), initdbWasmModule: NO_INITDB });
+  const { rows } = await db.query<{ v: string }>('SELECT version() AS v');
+  if (!rows[0]?.v.includes(`(PGlite ${pgliteVersion})`)) {
+    await db.close();
+    throw new Error(`the data directory was made by PGlite ${pgliteVersion}, but this is ${rows[0]?.v}`);
   }
-  const db = await PGlite.create();
-  // Dumped before the first query, so the dump is the pristine cluster.
-  if (cache)
-    await db
-      .dumpDataDir('gzip')
-      .then((dump) => cache.put(DUMP_KEY, new Response(dump)))
-      .catch(() => {});
   return db;
 }
 
