@@ -136,6 +136,24 @@ export interface GraphInfo {
   /** Breakpoints compiled into the graph. */
   interruptBefore: string[];
   interruptAfter: string[];
+  /** The state's keys (what a state edit may write). */
+  stateKeys: string[];
+}
+
+/** One checkpoint of a thread, as the history lists it. */
+export interface CheckpointInfo {
+  checkpointId: string;
+  /** The checkpoint it follows; null for a thread's first. */
+  parentId: string | null;
+  step: number;
+  /** How it was made: `input`, `loop` (a step of the graph), `update` (a state edit) or `fork`. */
+  source: string;
+  /** The nodes whose writes made it (`input` for a run's input, `update` for an edit). */
+  writers: string[];
+  /** What would run next from it (empty at the end). */
+  next: string[];
+  /** ISO time, when the saver keeps one. */
+  createdAt: string | null;
 }
 
 /** How a thread's last run ended (`running` while one goes on). */
@@ -176,8 +194,13 @@ type RunPayload = StreamOptions & { runId: string; graph: GraphId; threadId?: st
 export const COMMANDS = {
   /** Starts a run; the graph validates its own `input`. */
   run: spec<RunPayload & { input: unknown }>()('run'),
-  /** Continues a paused thread, after an optional state update written `asNode`. */
-  resume: spec<RunPayload & { threadId: string; update?: Record<string, unknown>; asNode?: string }>()('run'),
+  /**
+   * Continues a thread: from its last checkpoint or from `checkpointId` (time travel, a new
+   * branch), after an optional state update written `asNode`.
+   */
+  resume: spec<
+    RunPayload & { threadId: string; checkpointId?: string; update?: Record<string, unknown>; asNode?: string }
+  >()('run'),
   cancel: spec<{ runId: string }>()('control'),
   describe: spec<Req<{ graph: GraphId }>>()('request'),
   'engine.select': spec<Req<{ selection: EngineSelection }>>()('request'),
@@ -186,7 +209,10 @@ export const COMMANDS = {
   /** Runs a graph in the worker with nothing relayed (the benchmark's limit); answers `bench.result`. */
   'bench.baseline': spec<Req<StreamOptions & { graph: GraphId; input: unknown }>>()('request'),
   'threads.list': spec<Req>()('request'),
-  'thread.state': spec<Req<{ threadId: string; graph: GraphId }>>()('request'),
+  /** A thread's state: its last, or at `checkpointId`. */
+  'thread.state': spec<Req<{ threadId: string; graph: GraphId; checkpointId?: string }>>()('request'),
+  /** Every checkpoint of a thread, newest first. */
+  'thread.history': spec<Req<{ threadId: string; graph: GraphId }>>()('request'),
   'thread.delete': spec<Req<{ threadId: string }>>()('request'),
   ping: spec<Req>()('request'),
 } as const;
@@ -237,9 +263,13 @@ export const EVENTS = {
   'graph.info': spec<Reply<GraphInfo>>()('reply'),
   /** `custom_token` events and all events a baseline run produced, and how long it took. */
   'bench.result': spec<Reply<{ tokens: number; events: number; ms: number }>>()('reply'),
-  threads: spec<Reply<{ threads: ThreadInfo[] }>>()('reply'),
-  /** A thread's last saved values (null when none) and the nodes it would run next. */
-  'thread.state': spec<Reply<{ threadId: string; values: unknown; next: string[] }>>()('reply'),
+  /** Saved threads; `persistent` is false where they live in memory only (no IndexedDB). */
+  threads: spec<Reply<{ threads: ThreadInfo[]; persistent: boolean }>>()('reply'),
+  /** A thread's saved values (null when none) and the nodes it would run next. */
+  'thread.state': spec<
+    Reply<{ threadId: string; values: unknown; next: string[]; checkpointId?: string; parentId?: string }>
+  >()('reply'),
+  'thread.history': spec<Reply<{ threadId: string; checkpoints: CheckpointInfo[] }>>()('reply'),
   /** The answer to a request that has no richer reply. */
   ack: spec<Reply<{ ok: boolean; error?: SerializedError }>>()('reply'),
   /** A protocol-level problem: unknown or malformed command, unknown run, and so on. */

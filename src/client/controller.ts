@@ -34,10 +34,10 @@ export class Controller {
   readonly crossTab: CrossTab | null;
   readonly graphIds: readonly GraphId[];
   private readonly s: SessionStores;
-  private readonly transport: ControllerOptions['transport'];
+  private transport: ControllerOptions['transport'];
   private readonly recordings = new RunRecordings();
   private readonly listeners = new Set<(events: WorkerEvent[]) => void>();
-  private readonly offTransport: () => void;
+  private offTransport: () => void;
   private replaying: AbortController | null = null;
   private followedRun: string | null = null;
 
@@ -50,11 +50,35 @@ export class Controller {
     this.offTransport = this.transport.subscribe((events) => this.onLocal(events));
     const tabs = options.crossTab === undefined && typeof BroadcastChannel !== 'function' ? false : options.crossTab;
     this.crossTab =
-      tabs === false
-        ? null
-        : new CrossTab({ ...tabs, onRemoteEvents: (from, events) => this.onRemote(from, events) });
+      tabs === false ? null : new CrossTab({ ...tabs, onRemoteEvents: (from, events) => this.onRemote(from, events) });
     for (const id of this.graphIds) void this.describe(id);
     this.refreshThreads().catch(() => {});
+  }
+
+  /**
+   * Runs from now on go through `transport` (this tab's worker, or a LangGraph server). The old
+   * one is closed (a run still going there is cancelled), the view is cleared, and graphs and
+   * threads are asked for again where they now live.
+   */
+  useTransport(transport: ControllerOptions['transport']): void {
+    if (transport === this.transport) return;
+    this.stopReplay();
+    const { runId, status } = this.s.current();
+    if (runId && status === 'running') {
+      if (runId !== this.followedRun) this.transport.cancel(runId);
+      // Its last events will not be heard: the run ends here, as cancelled.
+      this.s.apply([{ type: 'run.cancelled', runId, seq: Number.MAX_SAFE_INTEGER, ts: Date.now() }]);
+    }
+    this.following(null);
+    this.offTransport();
+    this.transport.dispose();
+    this.transport = transport;
+    this.offTransport = transport.subscribe((events) => this.onLocal(events));
+    this.s.reset();
+    this.s.setOpenThread(null);
+    this.s.setThreads([]);
+    for (const id of this.graphIds) void this.describe(id);
+    this.refreshThreads().catch((err: unknown) => this.s.notify(`Could not list the threads: ${errorText(err)}`));
   }
 
   // --- runs ----------------------------------------------------------------------------------
@@ -117,6 +141,7 @@ export class Controller {
         breakpoints: [],
         interruptBefore: [],
         interruptAfter: [],
+        stateKeys: [],
       });
     }
   }
@@ -124,19 +149,68 @@ export class Controller {
   /** Reloads the saved threads. */
   async refreshThreads(): Promise<void> {
     this.s.setThreads(await this.transport.listThreads());
+    this.s.setPersistent(this.transport.persistent !== false);
   }
 
-  /** Shows a saved thread's last state. */
-  async openThread(threadId: string): Promise<void> {
+  /**
+   * Shows a saved thread's last state. A thread this browser does not have gets a clear message
+   * and an empty view; returns whether the thread was opened.
+   */
+  async openThread(threadId: string): Promise<boolean> {
     this.s.clearNotices();
     try {
-      const info = get(this.s.threads).find((t) => t.threadId === threadId);
-      const graph = info?.graph ?? this.graphIds[0] ?? 'schema';
+      let info = get(this.s.threads).find((t) => t.threadId === threadId);
+      if (!info) {
+        await this.refreshThreads();
+        info = get(this.s.threads).find((t) => t.threadId === threadId);
+      }
+      if (!info) {
+        this.newThread();
+        this.s.notify(`There is no thread "${threadId}" here: it was deleted, or it was made in another browser.`);
+        return false;
+      }
+      const graph = info.graph ?? this.graphIds[0] ?? '';
       const state = await this.transport.threadState(threadId, graph);
-      this.s.restore({ threadId, graph, status: info?.lastStatus ?? 'completed', ...state });
+      this.s.restore({ threadId, graph, status: info.lastStatus, values: state.values, next: state.next });
+      return true;
     } catch (err) {
       this.s.notify(`Could not open the thread: ${errorText(err)}`);
+      return false;
     }
+  }
+
+  /** Lists the open thread's checkpoints (the history panel); again after each run of it. */
+  async loadHistory(): Promise<void> {
+    const threadId = get(this.s.openThread);
+    const graph = this.s.current().graph;
+    if (!threadId || !graph) return this.s.setHistory({ threadId: null, status: 'idle', checkpoints: [] });
+    if (!this.transport.history)
+      return this.s.setHistory({
+        threadId,
+        status: 'unavailable',
+        checkpoints: [],
+        error: 'this connection keeps no history',
+      });
+    const previous = get(this.s.history);
+    this.s.setHistory({
+      threadId,
+      status: 'loading',
+      checkpoints: previous.threadId === threadId ? previous.checkpoints : [],
+    });
+    try {
+      const checkpoints = await this.transport.history(threadId, graph);
+      if (get(this.s.openThread) === threadId) this.s.setHistory({ threadId, status: 'ready', checkpoints });
+    } catch (err) {
+      this.s.setHistory({ threadId, status: 'failed', checkpoints: [], error: errorText(err) });
+    }
+  }
+
+  /** The state of the open thread at one checkpoint (for the history panel's view and diff). */
+  checkpointState(checkpointId: string) {
+    const threadId = get(this.s.openThread);
+    const graph = this.s.current().graph;
+    if (!threadId || !graph) return Promise.reject(new Error('no thread is open'));
+    return this.transport.threadState(threadId, graph, checkpointId);
   }
 
   async deleteThread(threadId: string): Promise<void> {
@@ -293,7 +367,11 @@ export class Controller {
     this.s.apply(events);
     this.recordings.push(events);
     this.crossTab?.publish(events);
-    if (events.some((e) => e.type === 'run.started' || isTerminal(e))) this.refreshThreads().catch(() => {});
+    if (events.some((e) => e.type === 'run.started' || isTerminal(e))) {
+      this.refreshThreads().catch(() => {});
+      // A history on screen follows its thread's new checkpoints.
+      if (get(this.s.history).status !== 'idle') void this.loadHistory();
+    }
     for (const l of this.listeners) l(events);
   }
 

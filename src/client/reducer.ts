@@ -97,6 +97,7 @@ export const RUN_CASES: RunCases = {
   'bench.result': ignore,
   threads: ignore,
   'thread.state': ignore,
+  'thread.history': ignore,
   ack: ignore,
   error: ignore,
 };

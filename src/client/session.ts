@@ -1,5 +1,6 @@
 import {
   TERMINAL_EVENTS,
+  type CheckpointInfo,
   type EngineSelection,
   type Endpoint,
   type EventOf,
@@ -11,14 +12,7 @@ import {
 } from '../protocol';
 import { namedError } from '../shared/errors';
 import { connect, pageError, type TabgraphClient } from './client';
-import type {
-  BenchControl,
-  EngineControl,
-  ResumeRequest,
-  RunRequest,
-  ThreadState,
-  Transport,
-} from './transport';
+import type { BenchControl, EngineControl, ResumeRequest, RunRequest, ThreadState, Transport } from './transport';
 
 const TERMINAL = new Set<string>(TERMINAL_EVENTS);
 const isTerminal = (e: WorkerEvent) => TERMINAL.has(e.type);
@@ -55,7 +49,6 @@ export interface SessionOptions {
   pingTimeoutMs?: number;
 }
 
-
 /** The reply of a request, narrowed to the type it must have. */
 function expect<K extends ReplyEvent['type']>(reply: ReplyEvent, type: K): EventOf<K> {
   if (reply.type !== type) throw namedError('ProtocolError', `expected a ${type} reply, got ${reply.type}`);
@@ -80,6 +73,8 @@ export class Session implements Transport, EngineControl, BenchControl {
   private readonly listeners = new Set<(events: WorkerEvent[]) => void>();
   /** The run this session started that has not ended yet. */
   private activeRun: string | null = null;
+  /** False once the worker said its threads live in memory only. */
+  persistent = true;
   /** How many workers were started (1 + restarts). */
   workersStarted = 0;
 
@@ -116,12 +111,22 @@ export class Session implements Transport, EngineControl, BenchControl {
   }
 
   async listThreads(): Promise<ThreadInfo[]> {
-    return expect(await this.client.request({ type: 'threads.list' }), 'threads').threads;
+    const reply = expect(await this.client.request({ type: 'threads.list' }), 'threads');
+    this.persistent = reply.persistent;
+    return reply.threads;
   }
 
-  async threadState(threadId: string, graph: GraphId): Promise<ThreadState> {
-    const reply = expect(await this.client.request({ type: 'thread.state', threadId, graph }), 'thread.state');
-    return { values: reply.values, next: reply.next };
+  async threadState(threadId: string, graph: GraphId, checkpointId?: string): Promise<ThreadState> {
+    const reply = expect(
+      await this.client.request({ type: 'thread.state', threadId, graph, ...(checkpointId ? { checkpointId } : {}) }),
+      'thread.state',
+    );
+    const { values, next, checkpointId: id, parentId } = reply;
+    return { values, next, ...(id ? { checkpointId: id } : {}), ...(parentId ? { parentId } : {}) };
+  }
+
+  async history(threadId: string, graph: GraphId): Promise<CheckpointInfo[]> {
+    return expect(await this.client.request({ type: 'thread.history', threadId, graph }), 'thread.history').checkpoints;
   }
 
   async deleteThread(threadId: string): Promise<void> {
@@ -129,10 +134,14 @@ export class Session implements Transport, EngineControl, BenchControl {
   }
 
   async describe(graph: GraphId): Promise<GraphInfo> {
-    const { type: _t, runId: _r, requestId: _q, seq: _s, ts: _ts, ...info } = expect(
-      await this.client.request({ type: 'describe', graph }),
-      'graph.info',
-    );
+    const {
+      type: _t,
+      runId: _r,
+      requestId: _q,
+      seq: _s,
+      ts: _ts,
+      ...info
+    } = expect(await this.client.request({ type: 'describe', graph }), 'graph.info');
     return info;
   }
 

@@ -1,5 +1,13 @@
 import { writable, type Readable } from 'svelte/store';
-import type { GraphId, GraphInfo, StreamMode, ThreadInfo, ThreadStatus, WorkerEvent } from '../protocol';
+import type {
+  CheckpointInfo,
+  GraphId,
+  GraphInfo,
+  StreamMode,
+  ThreadInfo,
+  ThreadStatus,
+  WorkerEvent,
+} from '../protocol';
 import { applyEngineEvents, initialEngineState, type EngineState } from './engineState';
 import { applyEvents } from './reducer';
 import { beginRun, initialRunState, type RunState } from './runState';
@@ -8,6 +16,14 @@ import { beginRun, initialRunState, type RunState } from './runState';
 export interface ReplayState {
   status: 'idle' | 'replaying' | 'done';
   runId: string | null;
+}
+
+/** The open thread's checkpoints, as the history panel lists them. */
+export interface HistoryState {
+  threadId: string | null;
+  status: 'idle' | 'loading' | 'ready' | 'unavailable' | 'failed';
+  checkpoints: CheckpointInfo[];
+  error?: string;
 }
 
 /** A saved thread to show again. */
@@ -38,6 +54,10 @@ export interface PageStores {
   following: Readable<string | null>;
   /** The open thread, or null after "New thread". */
   openThread: Readable<string | null>;
+  /** The open thread's checkpoints, once asked for. */
+  history: Readable<HistoryState>;
+  /** False when threads live in memory only and are lost with the tab. */
+  persistent: Readable<boolean>;
   /** Current run state, without subscribing. */
   current(): RunState;
 }
@@ -56,6 +76,8 @@ export interface SessionStores extends PageStores {
   setFollowing(userId: string | null): void;
   /** Marks a thread as open, or none (the next run starts a new thread). */
   setOpenThread(threadId: string | null): void;
+  setHistory(state: HistoryState): void;
+  setPersistent(persistent: boolean): void;
   /** Clears the run view (a new, empty thread); ignored while a run is going. */
   reset(): void;
   /** Shows a saved thread's last state (after a reload, or picked from the thread list). */
@@ -77,6 +99,8 @@ export function createSessionStores(): SessionStores {
   const replay = writable<ReplayState>({ status: 'idle', runId: null });
   const following = writable<string | null>(null);
   const openThread = writable<string | null>(null);
+  const history = writable<HistoryState>({ threadId: null, status: 'idle', checkpoints: [] });
+  const persistent = writable(true);
   const setRun = (next: RunState) => {
     runState = next;
     run.set(next);
@@ -91,6 +115,8 @@ export function createSessionStores(): SessionStores {
     replay: { subscribe: replay.subscribe },
     following: { subscribe: following.subscribe },
     openThread: { subscribe: openThread.subscribe },
+    history: { subscribe: history.subscribe },
+    persistent: { subscribe: persistent.subscribe },
     current: () => runState,
     apply(events) {
       const nextRun = applyEvents(runState, events);
@@ -111,6 +137,8 @@ export function createSessionStores(): SessionStores {
     setReplay: (state) => replay.set(state),
     setFollowing: (userId) => following.set(userId),
     setOpenThread: (threadId) => openThread.set(threadId),
+    setHistory: (state) => history.set(state),
+    setPersistent: (value) => persistent.set(value),
     reset() {
       if (runState.status !== 'running') setRun(initialRunState());
     },
@@ -125,6 +153,6 @@ export function createSessionStores(): SessionStores {
 
 /** The reading half of the stores, for components: no way to write through it. */
 export function readOnly(s: SessionStores): PageStores {
-  const { run, engine, graphs, threads, notices, replay, following, openThread, current } = s;
-  return { run, engine, graphs, threads, notices, replay, following, openThread, current };
+  const { run, engine, graphs, threads, notices, replay, following, openThread, history, persistent, current } = s;
+  return { run, engine, graphs, threads, notices, replay, following, openThread, history, persistent, current };
 }

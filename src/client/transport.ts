@@ -3,6 +3,7 @@
  * LangGraph server. Both deliver the same protocol events, so stores and views cannot tell which.
  */
 import type {
+  CheckpointInfo,
   EngineSelection,
   EventOf,
   GraphId,
@@ -20,18 +21,24 @@ export interface RunRequest extends StreamOptions {
   threadId?: string;
 }
 
-/** A paused thread to continue, after an optional state update written as `asNode`. */
+/**
+ * A thread to continue: from its last checkpoint, or from `checkpointId` (a new branch), after an
+ * optional state update written as `asNode`.
+ */
 export interface ResumeRequest extends StreamOptions {
   graph: GraphId;
   threadId: string;
+  checkpointId?: string;
   update?: Record<string, unknown>;
   asNode?: string;
 }
 
-/** A thread's last saved state. */
+/** A thread's saved state, at its last checkpoint or the one asked for. */
 export interface ThreadState {
   values: unknown;
   next: string[];
+  checkpointId?: string;
+  parentId?: string;
 }
 
 /** Where runs happen. Run events arrive through {@link Transport.subscribe}, in order. */
@@ -44,7 +51,11 @@ export interface Transport {
   /** What the graph is; a graph that failed to load answers `available: false`. */
   describe(graph: GraphId): Promise<GraphInfo>;
   listThreads(): Promise<ThreadInfo[]>;
-  threadState(threadId: string, graph: GraphId): Promise<ThreadState>;
+  /** False once the backend said its threads live in memory only; absent or true otherwise. */
+  readonly persistent?: boolean;
+  threadState(threadId: string, graph: GraphId, checkpointId?: string): Promise<ThreadState>;
+  /** Every checkpoint of the thread, newest first; absent where the backend keeps no history. */
+  history?(threadId: string, graph: GraphId): Promise<CheckpointInfo[]>;
   deleteThread(threadId: string): Promise<void>;
   /** Every batch of events, in order; returns the unsubscribe function. */
   subscribe(listener: (events: WorkerEvent[]) => void): () => void;

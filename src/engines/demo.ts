@@ -124,6 +124,8 @@ export class DemoEngine implements ChatEngine {
         // Prefill is free here; report decode speed over the tokens after the first.
         decodeTokensPerSecond: decodeSeconds > 0 ? (emitted - 1) / decodeSeconds : undefined,
         timeToFirstTokenMs: firstAt === undefined ? undefined : firstAt - start,
+        // Cut by `maxTokens`, as a model would be.
+        finishReason: emitted < tokens.length ? 'length' : 'stop',
       },
     };
   }

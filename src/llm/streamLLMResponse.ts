@@ -14,7 +14,12 @@ export interface StreamLLMOptions {
   config: RunnableConfig;
   /** The first partial `token_update` comes after this many tokens (default 8), then at each doubling. */
   updateEvery?: number;
+  /** Hears the token count every {@link PROGRESS_EVERY} tokens (progress against a budget). */
+  onTokens?: (count: number) => Promise<void> | void;
 }
+
+/** How often {@link StreamLLMOptions.onTokens} hears of the count. */
+export const PROGRESS_EVERY = 32;
 
 export interface StreamLLMResult {
   /** Stable id shared by every custom_token, the messages-mode chunks and the final message. */
@@ -78,6 +83,7 @@ export async function streamLLMResponse(
         chunk: new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token, id }) }),
       });
       count++;
+      if (options.onTokens && count % PROGRESS_EVERY === 0) await options.onTokens(count);
       if (count >= nextUpdateAt) {
         nextUpdateAt *= 2;
         await dispatch('token_update', { content, partial: true, id });

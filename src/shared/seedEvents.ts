@@ -6,7 +6,8 @@ export interface SeedEventPayloads {
   custom_token: { content: string; id: string; agentName: string };
   token_update: { content: string; partial: boolean; id?: string };
   progress_update: { step: string; progress: number; message: string };
-  step_complete: { step: string; result: unknown };
+  /** `result` is a summary a person reads; `details` carries the data behind it. */
+  step_complete: { step: string; result: string; details?: unknown };
   schema_progress: { current: number; total: number; percentage: number; operation: string };
   tool_start: { toolName: string; input: unknown };
   tool_success: { toolName: string; result: unknown };

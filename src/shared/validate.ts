@@ -106,6 +106,7 @@ const none: Check = () => null;
 const COMMAND_CHECKS: { [K in CommandType]: Check } = {
   run: all(graph, streamOptions, optionalThreadId, input),
   resume: all(graph, streamOptions, threadId, (m) => {
+    if (m.checkpointId !== undefined && !isNonEmptyStr(m.checkpointId)) return 'checkpointId must be a string';
     if (m.update !== undefined && !isObj(m.update)) return 'update must be an object';
     return m.asNode !== undefined && !isNonEmptyStr(m.asNode) ? 'asNode must be a node name' : null;
   }),
@@ -116,7 +117,10 @@ const COMMAND_CHECKS: { [K in CommandType]: Check } = {
   'engine.deleteCache': (m) => (isNonEmptyStr(m.modelId) ? null : 'modelId must be a non-empty string'),
   'bench.baseline': all(graph, streamOptions, input),
   'threads.list': none,
-  'thread.state': all(graph, threadId),
+  'thread.state': all(graph, threadId, (m) =>
+    m.checkpointId !== undefined && !isNonEmptyStr(m.checkpointId) ? 'checkpointId must be a string' : null,
+  ),
+  'thread.history': all(graph, threadId),
   'thread.delete': threadId,
   ping: none,
 };
@@ -157,6 +161,8 @@ const EVENT_CHECKS: { [K in WorkerEventType]?: Check } = {
   'engine.list': (e) => (Array.isArray(e.models) && isObj(e.gpu) ? null : 'needs models and gpu'),
   threads: (e) => (Array.isArray(e.threads) ? null : 'threads must be an array'),
   'thread.state': (e) => (isNonEmptyStr(e.threadId) && isStrArray(e.next) ? null : 'needs threadId and next'),
+  'thread.history': (e) =>
+    isNonEmptyStr(e.threadId) && Array.isArray(e.checkpoints) ? null : 'needs threadId and checkpoints',
 };
 
 /** Run id rules by family: run events name their run, replies and notices none, engine events either. */

@@ -31,7 +31,14 @@ export async function describeGraph(loaded: LoadedGraph): Promise<GraphInfo> {
     })),
     interruptBefore: names(graph.interruptBefore),
     interruptAfter: names(graph.interruptAfter),
+    stateKeys: stateKeysOf(graph),
   };
+}
+
+/** The keys of the graph's state: its channels, less LangGraph's own. */
+function stateKeysOf(graph: object): string[] {
+  const channels = (graph as { channels?: Record<string, unknown> }).channels ?? {};
+  return Object.keys(channels).filter((k) => !k.startsWith('__') && !k.startsWith('branch:') && !k.includes(':'));
 }
 
 /** The description of a graph whose module failed to import or build. */
@@ -47,5 +54,6 @@ export function unavailableGraph(id: GraphId, err: unknown): GraphInfo {
     breakpoints: [],
     interruptBefore: [],
     interruptAfter: [],
+    stateKeys: [],
   };
 }

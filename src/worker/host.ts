@@ -13,6 +13,7 @@ import { GraphRegistry, type GraphEntry } from './registry';
 import { executeRun, type ActiveRun } from './run';
 import type { ThreadBook } from './threads';
 import { reportingUsage } from './usage';
+import { threadHistory } from './history';
 
 /** What a host serves: its graphs, engines and (optionally) saved threads. */
 export interface HostOptions {
@@ -23,6 +24,8 @@ export interface HostOptions {
   checkpointer?: BaseCheckpointSaver;
   /** Keeps the thread list; needs the checkpointer. */
   threads?: ThreadBook;
+  /** False when threads live in memory only (no IndexedDB): the page says they will not persist. */
+  persistent?: boolean;
   batch?: BatchPolicy;
   /** How long a cancelled run may take to wind down before `run.cancelled` is sent anyway. */
   cancelGraceMs?: number;
@@ -201,14 +204,23 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
           runId: null,
           requestId: cmd.requestId,
           threads: options.threads ? await options.threads.list() : [],
+          persistent: options.persistent ?? true,
         }));
         return;
       case 'thread.state':
         void reply(cmd.requestId, async () => {
           const { graph } = await registry.get(cmd.graph);
           if (!options.checkpointer) throw namedError('NoCheckpointerError', 'this worker saves no threads');
-          const state = await graph.getState({ configurable: { thread_id: cmd.threadId } });
+          const at = cmd.checkpointId ? { checkpoint_id: cmd.checkpointId } : {};
+          const state = (await graph.getState({ configurable: { thread_id: cmd.threadId, ...at } })) as {
+            values: unknown;
+            next: string[];
+            config?: { configurable?: { checkpoint_id?: string } };
+            parentConfig?: { configurable?: { checkpoint_id?: string } };
+          };
           const values = state.values && Object.keys(state.values as object).length ? toPlain(state.values) : null;
+          const checkpointId = state.config?.configurable?.checkpoint_id;
+          const parentId = state.parentConfig?.configurable?.checkpoint_id;
           return {
             type: 'thread.state',
             runId: null,
@@ -216,7 +228,17 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
             threadId: cmd.threadId,
             values,
             next: state.next,
+            ...(checkpointId ? { checkpointId } : {}),
+            ...(parentId ? { parentId } : {}),
           };
+        });
+        return;
+      case 'thread.history':
+        void reply(cmd.requestId, async () => {
+          const { graph } = await registry.get(cmd.graph);
+          if (!options.checkpointer) throw namedError('NoCheckpointerError', 'this worker saves no threads');
+          const checkpoints = await threadHistory(graph, cmd.threadId);
+          return { type: 'thread.history', runId: null, requestId: cmd.requestId, threadId: cmd.threadId, checkpoints };
         });
         return;
       case 'thread.delete':

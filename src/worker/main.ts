@@ -18,4 +18,5 @@ const host: Host = serve(self as unknown as Endpoint, {
   engines: createEngineManager({ runActive: () => host.running() }),
   checkpointer,
   threads: globalThis.indexedDB ? createThreadBook(checkpointer) : undefined,
+  persistent: Boolean(globalThis.indexedDB),
 });

@@ -34,6 +34,9 @@ export interface ExecuteRunOptions {
   beforeEnd?: (status: ThreadStatus) => Promise<void>;
 }
 
+/** `['*']` means every node (LangGraph spells it `'*'`): "step" pauses before whatever runs next. */
+const breakpoints = (nodes: string[]): string[] | '*' => (nodes.includes('*') ? '*' : nodes);
+
 /**
  * Runs a graph and relays everything it streams.
  *
@@ -65,16 +68,22 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
   let outcome: ThreadStatus = 'failed';
   const settle = (status: ThreadStatus) => opts.beforeEnd?.(status).catch(() => {}) ?? Promise.resolve();
   async function drive(): Promise<void> {
-    if (cmd.type === 'resume' && cmd.update && configurable)
-      await graph.updateState({ configurable }, cmd.update, cmd.asNode);
+    // A resume may start from an older checkpoint (time travel), and may first write an update
+    // there, as `asNode`: that makes a new branch, and the old one stays as it was.
+    const from = cmd.type === 'resume' && cmd.checkpointId ? { checkpoint_id: cmd.checkpointId } : {};
+    let start: Record<string, unknown> = { ...runConfigurable, ...from };
+    if (cmd.type === 'resume' && cmd.update && configurable) {
+      const forked = await graph.updateState({ configurable: { ...configurable, ...from } }, cmd.update, cmd.asNode);
+      start = { ...runConfigurable, ...forked.configurable };
+    }
     const stream = await graph.stream(input, {
       streamMode: cmd.streamModes,
       subgraphs: cmd.subgraphs,
       signal: controller.signal,
       callbacks: [customEvents],
-      configurable: runConfigurable,
-      ...(cmd.interruptBefore ? { interruptBefore: cmd.interruptBefore } : {}),
-      ...(cmd.interruptAfter ? { interruptAfter: cmd.interruptAfter } : {}),
+      configurable: start,
+      ...(cmd.interruptBefore ? { interruptBefore: breakpoints(cmd.interruptBefore) } : {}),
+      ...(cmd.interruptAfter ? { interruptAfter: breakpoints(cmd.interruptAfter) } : {}),
       recursionLimit: 50,
     } as Partial<RunnableConfig>);
     for await (const raw of stream) {

@@ -36,6 +36,7 @@ export async function recordRun(
   validator: DdlValidator,
   requirements: string,
   maxAttempts = 3,
+  streamModes: string[] = ['updates', 'custom', 'values'],
 ): Promise<RecordedRun> {
   const graph = buildSchemaGraph({ context: { engine: () => engine }, validator, maxAttempts });
   const recorder = new Recorder();
@@ -44,7 +45,7 @@ export async function recordRun(
   const stream = await graph.stream(
     { requirements },
     {
-      streamMode: ['updates', 'custom', 'values'],
+      streamMode: [...new Set([...streamModes, 'values'])] as never,
       subgraphs: true,
       callbacks: [recorder],
       configurable: { thread_id: crypto.randomUUID() },

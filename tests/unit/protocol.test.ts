@@ -148,7 +148,7 @@ describe('the event table drives every list', () => {
       ['run.cancelled', 'run.completed', 'run.failed', 'run.interrupted', 'run.rejected'].sort(),
     );
     expect([...REPLY_EVENTS].sort()).toEqual(
-      ['ack', 'bench.result', 'engine.list', 'graph.info', 'thread.state', 'threads'].sort(),
+      ['ack', 'bench.result', 'engine.list', 'graph.info', 'thread.history', 'thread.state', 'threads'].sort(),
     );
   });
 

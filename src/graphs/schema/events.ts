@@ -47,8 +47,9 @@ export class StreamingEventDispatcher {
     await this.dispatch('progress_update', { step, progress, message }, config);
   }
 
-  async stepComplete(step: string, result: unknown, config: RunnableConfig): Promise<void> {
-    await this.dispatch('step_complete', { step, result: compact(result) }, config);
+  /** `summary` is the seed's `result`, a sentence; `details` the data behind it. */
+  async stepComplete(step: string, summary: string, details: unknown, config: RunnableConfig): Promise<void> {
+    await this.dispatch('step_complete', { step, result: summary, details: compact(details) }, config);
   }
 
   /**

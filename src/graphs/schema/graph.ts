@@ -77,5 +77,6 @@ export const tabgraph: GraphMeta = {
     'Designs a PostgreSQL schema from your requirements: the model proposes JSON Patch operations, a tool applies them, and PGlite validates the DDL.',
   example: { requirements: 'a blog with users, posts and comments' },
   breakpoints: [{ label: 'Ask before applying schema changes', before: ['apply'] }],
-  prepareInput: parseSchemaInput,
+  // The limit follows the model in use (its context window), so it is checked when a run starts.
+  prepareInput: (input) => parseSchemaInput(input, currentEngine()),
 };

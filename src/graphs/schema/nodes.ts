@@ -6,12 +6,14 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import type { GraphContext } from '../types';
 import { streamLLMResponse } from '../../llm/streamLLMResponse';
-import { emptySchema, SchemaOperationError, type Schema } from './model/model';
-import { applyOperations, type SchemaOperation } from './model/operations';
+import { SchemaOperationError, type Schema } from './model/model';
+import { SCHEMA_TOOL_NAME, schemaDesignTool, type SchemaToolResult } from './tool';
 import { demoRespond } from './demoResponder';
 import { events } from './events';
 import {
+  ANALYSIS_MAX_TOKENS,
   DESIGN_ANSWER_SCHEMA,
+  designMaxTokens,
   RETRY_MARKER,
   analysisMessages,
   designMessages,
@@ -20,8 +22,6 @@ import {
 } from './prompts';
 import type { SchemaStateType, SchemaStateUpdate } from './state';
 
-/** The name tool events carry. */
-export const SCHEMA_TOOL_NAME = 'schemaDesignTool';
 
 /** Asks the model for a short analysis of the requirements (streams as `analyst` tokens). */
 export function analyzeNode(ctx: GraphContext) {
@@ -29,12 +29,17 @@ export function analyzeNode(ctx: GraphContext) {
     await events.progress('analyze', 0, 'Analysing the requirements', config);
     const res = await streamLLMResponse(
       ctx.engine(config),
-      { messages: analysisMessages(state.requirements), signal: config.signal, maxTokens: 400, demo: demoRespond },
+      {
+        messages: analysisMessages(state.requirements),
+        signal: config.signal,
+        maxTokens: ANALYSIS_MAX_TOKENS,
+        demo: demoRespond,
+      },
       { agentName: 'analyst', config },
     );
     const analysis = res.content.trim();
     await events.progress('analyze', 1, 'Requirements analysed', config);
-    await events.stepComplete('analyze', { analysis }, config);
+    await events.stepComplete('analyze', `Analysed the requirements in ${words(analysis)} words`, { analysis }, config);
     return {
       analysis,
       messages: [
@@ -49,33 +54,51 @@ export function analyzeNode(ctx: GraphContext) {
 export function designNode(ctx: GraphContext, maxAttempts: number) {
   return async (state: SchemaStateType, config: RunnableConfig): Promise<SchemaStateUpdate> => {
     const attempt = state.attempts + 1;
-    const retry = state.lastError ? { previousAnswer: state.designAnswer, error: state.lastError, attempt } : undefined;
-    await events.progress('design', 0, `Designing the schema (attempt ${attempt} of ${maxAttempts})`, config);
+    const retry = state.lastError
+      ? { previousAnswer: state.designAnswer, error: state.lastError, attempt, cutOffAt: state.designCutOffAt }
+      : undefined;
+    const what = `Designing the schema (attempt ${attempt} of ${maxAttempts})`;
+    await events.progress('design', 0, what, config);
+    const engine = ctx.engine(config);
+    const limit = designMaxTokens(engine.contextWindowTokens);
     const res = await streamLLMResponse(
-      ctx.engine(config),
+      engine,
       {
         messages: designMessages(state.requirements, state.analysis, retry),
         jsonSchema: DESIGN_ANSWER_SCHEMA,
         signal: config.signal,
+        maxTokens: limit,
         demo: demoRespond,
       },
-      { agentName: 'designer', config },
+      {
+        agentName: 'designer',
+        config,
+        // The answer's length is not known in advance: progress is against the step's token budget.
+        onTokens: (n) =>
+          events.progress('design', Math.min(0.95, n / limit), `${what}: ${n} tokens`, config),
+      },
     );
-    await events.progress('design', 1, `Design attempt ${attempt} answered`, config);
-    await events.stepComplete('design', { attempt, characters: res.content.length }, config);
+    // A cut-off answer would read later as "malformed JSON": say what happened instead.
+    const truncated = res.usage?.finishReason === 'length';
+    const summary = truncated
+      ? `Design attempt ${attempt} was cut off at the limit of ${limit} tokens`
+      : `Design attempt ${attempt} answered with ${res.content.length} characters`;
+    await events.progress('design', 1, summary, config);
+    await events.stepComplete('design', summary, { attempt, characters: res.content.length, truncated }, config);
     const feedback = retry ? [new HumanMessage(`${RETRY_MARKER} ${retry.error}`)] : [];
     return {
       attempts: attempt,
       designAnswer: res.content,
+      designCutOffAt: truncated ? limit : null,
       messages: [...feedback, new AIMessage({ id: res.id, content: res.content, name: 'designer' })],
     };
   };
 }
 
 /**
- * The schema design tool: reads the model's answer and applies its operations atomically to an
- * empty schema (every attempt is a complete design). Model mistakes do not throw: they become
- * `tool_error` and `lastError`, which the design step gets back.
+ * The tool step: reads the model's answer and calls the schema design tool with the node's
+ * config. Model mistakes do not throw: they become `tool_error` and `lastError`, which the
+ * design step gets back.
  */
 export async function applyNode(state: SchemaStateType, config: RunnableConfig): Promise<SchemaStateUpdate> {
   let answer: DesignAnswer | null = null;
@@ -83,7 +106,9 @@ export async function applyNode(state: SchemaStateType, config: RunnableConfig):
   try {
     answer = parseDesignAnswer(state.designAnswer);
   } catch (err) {
-    parseError = (err as Error).message;
+    parseError = state.designCutOffAt
+      ? `the answer was cut off at the design step's limit of ${state.designCutOffAt} tokens before it was complete`
+      : (err as Error).message;
   }
   const input = answer ? { operations: answer.operations } : { answer: state.designAnswer.slice(0, 2000) };
   await events.dispatch('tool_start', { toolName: SCHEMA_TOOL_NAME, input }, config);
@@ -93,33 +118,16 @@ export async function applyNode(state: SchemaStateType, config: RunnableConfig):
     return { operations: [], lastError: reason, validation: null };
   }
   const ops = answer.operations;
-  let schema: Schema;
-  const applied: SchemaOperation[] = [];
+  let out: SchemaToolResult & { schema: Schema };
   try {
-    schema = applyOperations(emptySchema(), ops, (_, op) => void applied.push(op));
+    out = (await schemaDesignTool.invoke({ operations: ops }, config)) as SchemaToolResult & { schema: Schema };
   } catch (err) {
-    if (!(err instanceof SchemaOperationError)) throw err;
-    const reason = `Operations refused: ${err.message}`;
+    if (!(err instanceof SchemaOperationError) && (err as Error)?.name !== 'ToolInputParsingException') throw err;
+    const reason = `Operations refused: ${(err as Error).message}`;
     await events.dispatch('tool_error', { toolName: SCHEMA_TOOL_NAME, error: reason }, config);
     return { operations: ops, rationale: answer.rationale ?? '', lastError: reason, validation: null };
   }
-  // Progress is reported once the whole batch is known good, so it never counts half a batch.
-  for (let i = 0; i < applied.length; i++)
-    await events.dispatch(
-      'schema_progress',
-      {
-        current: i + 1,
-        total: applied.length,
-        percentage: Math.round(((i + 1) / applied.length) * 1000) / 10,
-        operation: `${applied[i].op} ${applied[i].path}`,
-      },
-      config,
-    );
-  const result = {
-    tables: Object.keys(schema.tables),
-    enums: Object.keys(schema.enums),
-    operations: ops.length,
-  };
+  const { schema, ...result } = out;
   await events.dispatch('tool_success', { toolName: SCHEMA_TOOL_NAME, result }, config);
   return { schema, operations: ops, rationale: answer.rationale ?? '', lastError: null };
 }
@@ -142,10 +150,12 @@ export async function summarizeNode(state: SchemaStateType, config: RunnableConf
     summary = `Schema design failed after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'}. Last error: ${state.lastError ?? 'unknown'}`;
     await events.dispatchError('schema_design', new Error(summary), config);
   }
-  await events.stepComplete('summarize', { status: ok ? 'succeeded' : 'failed', summary }, config);
+  await events.stepComplete('summarize', summary, { status: ok ? 'succeeded' : 'failed' }, config);
   return {
     summary,
     status: ok ? 'succeeded' : 'failed',
     messages: [new AIMessage({ content: summary, name: 'summary' })],
   };
 }
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean).length;

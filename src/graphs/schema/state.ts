@@ -31,6 +31,8 @@ export const SchemaState = Annotation.Root({
   rationale: last<string>(() => ''),
   /** The latest model answer of the design step, raw (fed back on a retry). */
   designAnswer: last<string>(() => ''),
+  /** The token limit the latest design answer was cut off at (finish reason `length`); else null. */
+  designCutOffAt: last<number | null>(() => null),
   /** DDL statements for `schema`, without trailing semicolons. */
   ddl: last<string[]>(() => []),
   validation: last<ValidationState | null>(() => null),

@@ -37,7 +37,11 @@ export function buildValidateGraph(validator: DdlValidator) {
   };
 
   const run = async (state: VState, config: RunnableConfig) => {
-    const result = await events.nodeStep(NODE, 'process', config, () => validator.validate(state.ddl, config.signal));
+    const result = await events.nodeStep(NODE, 'process', config, () =>
+      validator.validate(state.ddl, config.signal, (done, total) =>
+        events.progress('validate', 0.3 + (0.7 * done) / total, `Ran ${done} of ${total} statements`, config),
+      ),
+    );
     return events.nodeStep(NODE, 'save', config, async () => {
       const validation: ValidationState = { ok: result.ok, errors: result.errors };
       const first = result.errors[0];
@@ -52,6 +56,9 @@ export function buildValidateGraph(validator: DdlValidator) {
       );
       await events.stepComplete(
         'validate',
+        result.ok
+          ? `PostgreSQL accepted all ${result.executed} statements`
+          : `PostgreSQL refused a statement after ${result.executed} ran`,
         { ok: result.ok, errors: result.errors, durationMs: result.durationMs },
         config,
       );

@@ -11,7 +11,8 @@ export { DEFAULT_DB_NAME, type IdbOptions } from './idb';
  *
  * Where IndexedDB is missing (some private-browsing modes, and node without a polyfill) threads
  * fall back to memory: they still work within the worker's life, which beats refusing every
- * thread. The options exist for tests (another database name, fake-indexeddb).
+ * thread; the host tells the page (`threads.persistent`), which says so. The options exist for
+ * tests (another database name, fake-indexeddb).
  */
 export function createCheckpointer(options: IdbOptions = {}): BaseCheckpointSaver {
   const factory = options.indexedDB ?? globalThis.indexedDB;

@@ -73,6 +73,14 @@ function put<T>(rec: Record<string, T>, key: string, op: SchemaOperation['op'], 
   else rec[key] = make();
 }
 
+/**
+ * Applies one operation to `schema` in place, without the batch's integrity check (a foreign key
+ * may come before its table). For a batch that {@link applyOperations} has already accepted.
+ */
+export function applyOperation(schema: Schema, raw: unknown): void {
+  applyOne(schema, raw);
+}
+
 function applyOne(schema: Schema, raw: unknown): void {
   if (typeof raw !== 'object' || raw === null) fail('operation must be an object');
   const { op, path, value } = raw as SchemaOperation;

@@ -85,11 +85,16 @@ export class DdlValidator {
   }
 
   /**
-   * Runs `statements` one by one inside a rolled-back transaction and stops at the first error.
+   * Runs `statements` one by one inside a rolled-back transaction and stops at the first error;
+   * `onStatement` hears of each one that ran (for progress).
    * @throws PgliteUnavailableError when the database cannot be started.
    */
-  validate(statements: string[], signal?: AbortSignal): Promise<DdlValidation> {
-    const run = this.queue.then(() => this.runIsolated(statements, signal));
+  validate(
+    statements: string[],
+    signal?: AbortSignal,
+    onStatement?: (done: number, total: number) => void | Promise<void>,
+  ): Promise<DdlValidation> {
+    const run = this.queue.then(() => this.runIsolated(statements, signal, onStatement));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -118,7 +123,11 @@ export class DdlValidator {
     return this.db;
   }
 
-  private async runIsolated(statements: string[], signal?: AbortSignal): Promise<DdlValidation> {
+  private async runIsolated(
+    statements: string[],
+    signal?: AbortSignal,
+    onStatement?: (done: number, total: number) => void | Promise<void>,
+  ): Promise<DdlValidation> {
     const started = performance.now();
     const result = (errors: DdlError[], executed: number): DdlValidation => ({
       ok: errors.length === 0,
@@ -143,6 +152,7 @@ export class DdlValidator {
         // query() uses the extended protocol, which refuses more than one statement per call.
         await withTimeout(db.query(statement), deadline - performance.now());
         executed++;
+        await onStatement?.(executed, statements.length);
       }
       return result([], executed);
     } catch (err) {
