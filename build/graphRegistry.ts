@@ -122,8 +122,11 @@ export function pageModule(entries: RegistryEntry[]): string {
   return `export const GRAPH_CATALOG = [\n${list.join('\n')}\n];\nexport const GRAPH_PANELS = {\n${panels.join('\n')}\n};\n`;
 }
 
-/** The Vite plugin; `configFile` defaults to `langgraph.json` in the project root. */
-export function graphRegistry(configFile?: string): Plugin {
+/**
+ * The Vite plugin. The registry is `configFile`, else `$TABGRAPH_LANGGRAPH_CONFIG` (the same
+ * variable `npm run server` reads), else `langgraph.json` in the project root.
+ */
+export function graphRegistry(configFile = process.env.TABGRAPH_LANGGRAPH_CONFIG): Plugin {
   let file = '';
   let entries: RegistryEntry[] = [];
   const reload = (server: ViteDevServer) => {
@@ -142,7 +145,7 @@ export function graphRegistry(configFile?: string): Plugin {
   return {
     name: 'tabgraph-graph-registry',
     configResolved(config) {
-      file = configFile ?? resolve(config.root, 'langgraph.json');
+      file = configFile ? resolve(configFile) : resolve(config.root, 'langgraph.json');
       // Throwing here stops `vite build` and `vite` (dev) before they start, naming the entry.
       entries = readRegistry(file);
     },

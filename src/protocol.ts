@@ -109,6 +109,8 @@ export interface GraphEdgeInfo {
   source: string;
   target: string;
   conditional: boolean;
+  /** The branch's name, where a conditional edge has one. */
+  label?: string;
 }
 
 /** A named set of breakpoints the page offers as one switch (e.g. "Ask before applying"). */

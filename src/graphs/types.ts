@@ -41,7 +41,7 @@ export interface RunnableGraph {
   stream(input: unknown, options: Partial<RunnableConfig> & Record<string, unknown>): Promise<AsyncIterable<unknown>>;
   getGraphAsync(config?: RunnableConfig): Promise<{
     nodes: Record<string, DrawableNode>;
-    edges: { source: string; target: string; conditional?: boolean }[];
+    edges: { source: string; target: string; conditional?: boolean; data?: unknown }[];
   }>;
   getState(config: RunnableConfig): Promise<{ values: unknown; next: string[] }>;
   updateState(config: RunnableConfig, values: Record<string, unknown>, asNode?: string): Promise<RunnableConfig>;

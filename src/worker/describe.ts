@@ -14,7 +14,12 @@ export async function describeGraph(loaded: LoadedGraph): Promise<GraphInfo> {
     const data = n.data as { lg_is_pregel?: unknown } | undefined;
     return { id: n.id, ...(data && data.lg_is_pregel ? { subgraph: true } : {}) };
   });
-  const edges = drawable.edges.map((e) => ({ source: e.source, target: e.target, conditional: Boolean(e.conditional) }));
+  const edges = drawable.edges.map((e) => ({
+    source: e.source,
+    target: e.target,
+    conditional: Boolean(e.conditional),
+    ...(typeof e.data === 'string' && e.data !== e.target ? { label: e.data } : {}),
+  }));
   return {
     graph: loaded.id,
     title: loaded.title,

@@ -39,7 +39,8 @@ describe('threads', () => {
     expect(tables.length).toBeGreaterThanOrEqual(2);
     await expect.poll(() => threadRow(page, 'a library with books').count()).toBe(1);
 
-    await page.reload();
+    // A fresh visit (without the thread's link: a reload with it reopens it, see studio.test.ts).
+    await page.goto(app.url);
     await ready(page);
     const row = threadRow(page, 'a library with books');
     await expect.poll(() => row.count()).toBe(1);
