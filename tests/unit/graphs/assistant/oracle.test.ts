@@ -1,0 +1,104 @@
+/**
+ * The oracle for the assistant: what reaches the page's client over the protocol equals what
+ * LangGraph yields in-process for the same graph, input and engine (every mode, subgraphs on).
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DemoEngine } from '../../../../src/engines/demo';
+import { graph } from '../../../../src/graphs/assistant/graph';
+import { sharedDdlValidator } from '../../../../src/graphs/schema/pglite/pglite';
+import { ENGINE_CONFIG_KEY } from '../../../../src/llm/engine';
+import { STREAM_MODES, type WorkerEvent } from '../../../../src/protocol';
+import { graphEntry } from '../../../../src/worker/registry';
+import { normalizeChunk, OrderedCustomEventHandler } from '../../../../src/worker/relay';
+import { fixedEngineManager } from '../../../support/engines';
+import { createHarness, scrub, type Harness } from '../../../support/harness';
+
+const assistantEntry = graphEntry('assistant', () => import('../../../../src/graphs/assistant/graph'));
+
+beforeAll(() => sharedDdlValidator().validate([]), 120_000);
+
+let h: Harness | null = null;
+afterEach(() => {
+  h?.close();
+  h = null;
+});
+
+async function overProtocol(question: string) {
+  h = createHarness({ graphs: [assistantEntry], engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })) });
+  const modes = [...STREAM_MODES];
+  const runId = h.client.run({ graph: 'assistant', input: { question }, streamModes: modes, subgraphs: true });
+  h.stores.begin(runId, 'assistant', modes, true);
+  const end = await h.waitFor(
+    (e) => e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started',
+    60_000,
+  );
+  return { end, events: h.events.filter((e) => e.runId === runId) };
+}
+
+/**
+ * The same run in-process, with the relay's custom-event handler attached as the host attaches it:
+ * it paces the nodes that dispatch events, and LangGraph's messages handler gives a tool's message
+ * its id only after the `tools` event carrying that message was yielded (one object, changed
+ * later). Without the same pacing the reference would read the message later, id included.
+ */
+async function inProcess(question: string) {
+  const out: unknown[] = [];
+  const relay = new OrderedCustomEventHandler(() => {});
+  const stream = await graph.stream({ question }, {
+    streamMode: [...STREAM_MODES],
+    subgraphs: true,
+    callbacks: [relay],
+    configurable: { [ENGINE_CONFIG_KEY]: new DemoEngine({ tokensPerSecond: 0 }) },
+  } as never);
+  for await (const raw of stream) out.push(normalizeChunk(raw, true));
+  relay.close();
+  return out;
+}
+
+const streamed = (events: WorkerEvent[]) =>
+  events
+    .filter((e) => e.type === 'stream')
+    .map((e) => (e.type === 'stream' ? { mode: e.mode, ns: e.ns, chunk: e.chunk } : null));
+
+describe('the assistant over the protocol', () => {
+  for (const question of ['What is 12 * (3 + 4)?', 'Describe the posts table']) {
+    it(`oracle: every mode, with subgraphs, equals LangGraph in-process (${question})`, async () => {
+      const { end, events } = await overProtocol(question);
+      expect(end.type).toBe('run.completed');
+      const relayed = streamed(events);
+      expect(relayed.some((c) => c?.mode === 'tools')).toBe(true);
+      expect(relayed.some((c) => c?.mode === 'messages')).toBe(true);
+      expect(scrub(relayed)).toEqual(scrub(await inProcess(question)));
+    });
+  }
+
+  it("the page's stores get the model's tokens and the tools' seed events", async () => {
+    const { events } = await overProtocol('What is 12 * (3 + 4)?');
+    const custom = events.filter((e) => e.type === 'custom');
+    const tools = custom
+      .filter((e) => e.type === 'custom' && e.name.startsWith('tool_'))
+      .map((e) => (e.type === 'custom' ? [e.name, e.node, (e.data as { toolName: string }).toolName] : null));
+    expect(tools).toEqual([
+      ['tool_start', 'tools', 'calculator'],
+      ['tool_success', 'tools', 'calculator'],
+      ['tool_start', 'tools', 'calculator'],
+      ['tool_success', 'tools', 'calculator'],
+    ]);
+    const run = h!.stores.current();
+    expect(run.status).toBe('completed');
+    // One token stream per model call, under the node that made it, holding the model's raw JSON.
+    expect(run.tokens.map((t) => [t.agentName, t.node])).toEqual([
+      ['assistant', 'agent'],
+      ['assistant', 'agent'],
+      ['assistant', 'agent'],
+    ]);
+    expect(JSON.parse(run.tokens[0].content)).toEqual({
+      tool_calls: [{ name: 'calculator', args: { operation: 'add', a: 3, b: 4 } }],
+    });
+    expect(JSON.parse(run.tokens[2].content).content).toContain('= 84');
+    expect(run.tools.map((t) => [t.toolName, t.status])).toEqual([
+      ['calculator', 'success'],
+      ['calculator', 'success'],
+    ]);
+  });
+});
