@@ -40,9 +40,12 @@ interface MessageLike {
   name?: string;
   tool_calls?: unknown;
   tool_call_id?: string;
+  tool_call_chunks?: unknown;
   additional_kwargs?: unknown;
   response_metadata?: unknown;
   usage_metadata?: unknown;
+  /** Present on message chunks (`AIMessageChunk` and kin), which add to a message by id. */
+  concat?: unknown;
 }
 
 function isMessage(value: object): value is MessageLike {
@@ -57,9 +60,12 @@ export interface PlainMessage {
   name?: string;
   tool_calls?: unknown;
   tool_call_id?: string;
+  tool_call_chunks?: unknown;
   additional_kwargs?: unknown;
   response_metadata?: unknown;
   usage_metadata?: unknown;
+  /** True for a chunk of a message (its content adds to the message with the same id). */
+  chunk?: true;
 }
 
 function messageToPlain(m: MessageLike, seen: WeakSet<object>): PlainMessage {
@@ -68,6 +74,11 @@ function messageToPlain(m: MessageLike, seen: WeakSet<object>): PlainMessage {
   if (m.name !== undefined) out.name = m.name;
   if (Array.isArray(m.tool_calls) && m.tool_calls.length) out.tool_calls = toPlain(m.tool_calls, seen);
   if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  if (typeof m.concat === 'function') {
+    out.chunk = true;
+    if (Array.isArray(m.tool_call_chunks) && m.tool_call_chunks.length)
+      out.tool_call_chunks = toPlain(m.tool_call_chunks, seen);
+  }
   if (m.additional_kwargs && Object.keys(m.additional_kwargs).length)
     out.additional_kwargs = toPlain(m.additional_kwargs, seen);
   if (m.response_metadata && Object.keys(m.response_metadata).length)

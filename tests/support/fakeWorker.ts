@@ -61,4 +61,3 @@ export class FakeWorker implements WorkerLike {
     this.hung = true;
   }
 }
-

@@ -25,7 +25,12 @@ describe('cross-tab live view over BroadcastChannel', () => {
     const a = tab('alice');
     const b = tab('bob', false);
 
-    const runId = a.start({ graph: 'demo', input: { topic: 'shared' }, streamModes: ['values', 'custom'], subgraphs: true });
+    const runId = a.start({
+      graph: 'demo',
+      input: { topic: 'shared' },
+      streamModes: ['values', 'custom'],
+      subgraphs: true,
+    });
     await until(() => a.current().status === 'completed');
     await until(() => b.current().status === 'completed');
 

@@ -6,7 +6,7 @@
 import { tool, type ToolRuntime } from '@langchain/core/tools';
 import { z } from 'zod';
 import { SAMPLE_DATABASE } from '../sampleDatabase';
-import { DatabaseError, INTERNAL_TABLES, SchemaDatabase } from './database';
+import { DatabaseError, SchemaDatabase } from './database';
 import { reportTool } from './report';
 
 type Runtime = Partial<ToolRuntime<{ database?: string }>> | undefined;
@@ -24,7 +24,7 @@ const LIST_TABLES = `SELECT c.relname AS name,
   (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)::int AS columns,
   obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN (${INTERNAL_TABLES.map(literal).join(', ')})
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
 ORDER BY c.relname`;
 
 const describeSql = (table: string) => `SELECT

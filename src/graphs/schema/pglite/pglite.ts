@@ -7,10 +7,21 @@ import type { PGlite as PGliteClass } from '@electric-sql/pglite';
 
 /** The part of a PGlite instance this module uses (lets fault tests inject a fake). */
 export interface PgliteLike {
-  query(sql: string): Promise<unknown>;
+  query(sql: string): Promise<QueryRows>;
   exec(sql: string): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/** What a query answers: its rows, and its columns with their type oids. */
+export interface QueryRows {
+  rows: Record<string, unknown>[];
+  fields?: { name: string; dataTypeID: number }[];
+}
+
+/** A read-only query's result over a schema made from DDL, or where it failed. */
+export type QueryOutcome =
+  | { ok: true; columns: { name: string; type: string }[]; rows: Record<string, unknown>[]; truncated: boolean }
+  | { ok: false; stage: 'ddl' | 'query'; statement: string; message: string };
 
 /** Makes the database; the default imports `@electric-sql/pglite` lazily. */
 export type PgliteFactory = () => Promise<PgliteLike>;
@@ -100,6 +111,22 @@ export class DdlValidator {
   }
 
   /**
+   * Makes the schema of `statements` (DDL, checked as {@link validate} checks it), runs one
+   * read-only `sql` over it and returns at most `limit` rows, inside a transaction that is always
+   * rolled back. Rows come as JSON (what `json_agg` makes of them), columns with their type names.
+   * The caller makes sure `sql` is a single read-only statement.
+   */
+  query(
+    statements: string[],
+    sql: string,
+    options: { limit?: number; signal?: AbortSignal } = {},
+  ): Promise<QueryOutcome> {
+    const run = this.queue.then(() => this.queryIsolated(statements, sql, options.limit ?? 50, options.signal));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Starts the database now rather than at the first validation, so that its start overlaps other
    * work (call it when a run begins). Never rejects: a failed start is retried, and reported, by
    * the validation that needs it.
@@ -121,6 +148,66 @@ export class DdlValidator {
       throw new PgliteUnavailableError(`PGlite could not start: ${(err as Error)?.message ?? String(err)}`);
     });
     return this.db;
+  }
+
+  private async queryIsolated(
+    statements: string[],
+    sql: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<QueryOutcome> {
+    for (const s of statements)
+      if (!ALLOWED_STATEMENT.test(s))
+        return { ok: false, stage: 'ddl', statement: s, message: 'not a schema statement; refused' };
+    const db = await this.open();
+    const deadline = performance.now() + this.timeoutMs;
+    const within = <T>(work: Promise<T>) => withTimeout(work, deadline - performance.now());
+    let stage: 'ddl' | 'query' = 'ddl';
+    let current = 'BEGIN';
+    let poisoned = false;
+    try {
+      await within(db.exec('BEGIN'));
+      for (const statement of statements) {
+        signal?.throwIfAborted();
+        current = statement;
+        await within(db.query(statement));
+      }
+      stage = 'query';
+      current = sql;
+      const inner = `SELECT * FROM (\n${sql}\n) AS q`;
+      const { fields = [] } = await within(db.query(`${inner} LIMIT 0`));
+      const oids = [...new Set(fields.map((f) => Math.trunc(Number(f.dataTypeID))))].filter(Number.isFinite);
+      const names = oids.length
+        ? (
+            await within(
+              db.query(
+                `SELECT o::int AS oid, format_type(o, NULL) AS name FROM unnest(ARRAY[${oids.join(',')}]::oid[]) AS o`,
+              ),
+            )
+          ).rows
+        : [];
+      const typeOf = new Map(names.map((r) => [Number(r.oid), String(r.name)]));
+      const json = await within(
+        db.query(`SELECT coalesce(json_agg(q), '[]')::text AS rows FROM (${inner} LIMIT ${limit + 1}) AS q`),
+      );
+      const rows = JSON.parse(String(json.rows[0]?.rows ?? '[]')) as Record<string, unknown>[];
+      return {
+        ok: true,
+        columns: fields.map((f) => ({ name: f.name, type: typeOf.get(Number(f.dataTypeID)) ?? `oid ${f.dataTypeID}` })),
+        rows: rows.slice(0, limit),
+        truncated: rows.length > limit,
+      };
+    } catch (err) {
+      if (err instanceof TimeoutError) {
+        poisoned = true;
+        return { ok: false, stage, statement: current, message: `timed out after ${this.timeoutMs} ms` };
+      }
+      if (signal?.aborted) throw err;
+      return { ok: false, stage, statement: current, message: (err as Error)?.message ?? String(err) };
+    } finally {
+      if (!poisoned) await withTimeout(db.exec('ROLLBACK'), this.timeoutMs).catch(() => (poisoned = true));
+      if (poisoned) void this.dispose();
+    }
   }
 
   private async runIsolated(

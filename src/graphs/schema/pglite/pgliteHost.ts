@@ -53,9 +53,13 @@ addEventListener('message', async (ev: MessageEvent<Request>) => {
   const { id, op, sql } = ev.data;
   try {
     const db = await ready;
-    if (op === 'exec') await db.exec(sql);
-    else await db.query(sql);
-    postMessage({ id, ok: true });
+    if (op === 'exec') {
+      await db.exec(sql);
+      postMessage({ id, ok: true });
+    } else {
+      const { rows, fields } = await db.query<Record<string, unknown>>(sql);
+      postMessage({ id, ok: true, rows, fields: fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) });
+    }
   } catch (err) {
     postMessage({ id, ok: false, error: describe(err) });
   }

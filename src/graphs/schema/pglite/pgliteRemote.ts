@@ -1,6 +1,6 @@
-import type { PgliteLike } from './pglite';
+import type { PgliteLike, QueryRows } from './pglite';
 
-type Reply = { id: number; ok: boolean; error?: { name: string; message: string } };
+type Reply = { id: number; ok: boolean; error?: { name: string; message: string } } & Partial<QueryRows>;
 
 /**
  * Starts PGlite in its own nested worker and returns a handle with the part of PGlite's API the
@@ -9,7 +9,7 @@ type Reply = { id: number; ok: boolean; error?: { name: string; message: string 
  */
 export function startRemotePglite(startTimeoutMs: number): Promise<PgliteLike> {
   const worker = new Worker(new URL('./pgliteHost.ts', import.meta.url), { type: 'module', name: 'pglite' });
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: QueryRows) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let dead: Error | null = null;
 
@@ -24,10 +24,10 @@ export function startRemotePglite(startTimeoutMs: number): Promise<PgliteLike> {
   });
 
   const call = (op: 'exec' | 'query', sql: string) =>
-    new Promise<unknown>((resolve, reject) => {
+    new Promise<QueryRows>((resolve, reject) => {
       if (dead) return reject(dead);
       const id = ++nextId;
-      pending.set(id, { resolve: () => resolve(undefined), reject });
+      pending.set(id, { resolve, reject });
       worker.postMessage({ id, op, sql });
     });
 
@@ -59,7 +59,7 @@ export function startRemotePglite(startTimeoutMs: number): Promise<PgliteLike> {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
-      if (msg.ok) p.resolve();
+      if (msg.ok) p.resolve({ rows: msg.rows ?? [], ...(msg.fields ? { fields: msg.fields } : {}) });
       else
         p.reject(Object.assign(new Error(msg.error?.message ?? 'query failed'), { name: msg.error?.name ?? 'Error' }));
     });

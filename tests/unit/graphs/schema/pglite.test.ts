@@ -43,7 +43,7 @@ function fakeDb(query: (sql: string) => Promise<unknown>): PgliteLike & { closed
   const db = {
     closed: false,
     log: [] as string[],
-    query: (sql: string) => (db.log.push(sql), query(sql)),
+    query: async (sql: string) => (db.log.push(sql), await query(sql), { rows: [] }),
     exec: async (sql: string) => void db.log.push(sql),
     close: async () => void (db.closed = true),
   };
