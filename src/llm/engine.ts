@@ -4,6 +4,7 @@
  * ask {@link currentEngine} at each call, and whoever hosts them says which engine that is.
  */
 import { DemoEngine } from '../engines/demo';
+import { engineFromEnv } from '../engines/openai';
 import type { ChatEngine } from '../engines/types';
 
 type Provider = () => ChatEngine;
@@ -33,10 +34,30 @@ export function setEngineProvider(next: Provider | null): () => void {
   };
 }
 
-/** The engine to call now: the run's (from `config`), the host's choice, or else the demo engine. */
+/**
+ * The engine to call now: the run's (from `config`), the host's choice, or else, where nothing
+ * hosts the graph with an engine of its own (the LangGraph server), the OpenAI-compatible endpoint
+ * the environment names (`TABGRAPH_LLM_BASE_URL`, `TABGRAPH_LLM_MODEL`), or the demo engine.
+ */
 export function currentEngine(config?: { configurable?: Record<string, unknown> }): ChatEngine {
   const own = config?.configurable?.[ENGINE_CONFIG_KEY];
   if (isEngine(own)) return own;
   if (provider) return provider();
-  return (fallback ??= new DemoEngine({ tokensPerSecond: 0 }));
+  return (fallback ??= fallbackEngine(environment()));
+}
+
+/** The process environment where there is one (Node, the server); a browser has none. */
+function environment(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
+/**
+ * The engine for graphs nobody hosts with one: an OpenAI-compatible endpoint when `env` names one,
+ * else the demo engine, paced by `TABGRAPH_DEMO_TOKENS_PER_SECOND` (0, unthrottled, by default).
+ */
+export function fallbackEngine(env: Record<string, string | undefined>): ChatEngine {
+  const endpoint = engineFromEnv(env);
+  if (endpoint) return endpoint;
+  const tps = Number(env.TABGRAPH_DEMO_TOKENS_PER_SECOND ?? 0);
+  return new DemoEngine({ tokensPerSecond: Number.isFinite(tps) && tps >= 0 ? tps : 0 });
 }
