@@ -7,6 +7,7 @@ import type { Readable } from 'svelte/store';
 import { get } from 'svelte/store';
 import { TERMINAL_EVENTS, type EngineSelection, type GraphId, type WorkerEvent } from '../protocol';
 import { errorText, serializeError } from '../shared/errors';
+import { unavailableGraph } from '../shared/graphInfo';
 import { newRunId } from './client';
 import { CrossTab, type ChannelLike } from './crossTab';
 import { RunRecordings, recordingFileName, type LastRecording } from './recording/lastRun';
@@ -130,19 +131,7 @@ export class Controller {
     try {
       this.s.setGraph(await this.transport.describe(graph));
     } catch (err) {
-      this.s.setGraph({
-        graph,
-        title: graph,
-        available: false,
-        error: serializeError(err),
-        nodes: [],
-        edges: [],
-        inputSchema: null,
-        breakpoints: [],
-        interruptBefore: [],
-        interruptAfter: [],
-        stateKeys: [],
-      });
+      this.s.setGraph(unavailableGraph(graph, err));
     }
   }
 

@@ -1,5 +1,4 @@
-import type { GraphId, GraphInfo } from '../protocol';
-import { serializeError } from '../shared/errors';
+import type { GraphInfo } from '../protocol';
 import { toPlain } from '../shared/plain';
 import type { LoadedGraph } from './registry';
 
@@ -46,19 +45,3 @@ function stateKeysOf(graph: object): string[] {
   return Object.keys(channels).filter((k) => !k.startsWith('__') && !k.startsWith('branch:') && !k.includes(':'));
 }
 
-/** The description of a graph whose module failed to import or build. */
-export function unavailableGraph(id: GraphId, err: unknown): GraphInfo {
-  return {
-    graph: id,
-    title: id,
-    available: false,
-    error: serializeError(err),
-    nodes: [],
-    edges: [],
-    inputSchema: null,
-    breakpoints: [],
-    interruptBefore: [],
-    interruptAfter: [],
-    stateKeys: [],
-  };
-}

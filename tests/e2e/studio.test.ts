@@ -60,9 +60,12 @@ describe('studio in a tab', () => {
     expect(changes).toContain('notes');
     expect(changes).toContain('plan for alpha');
 
-    // Run again from after plan: write and review again, on a branch of their own.
+    // Run again from after plan: LangGraph copies that checkpoint as a fork, then write and review
+    // run again, on a branch of their own; the first line stays as it was.
     expect(await clickAndWaitRun(page, detail.getByRole('button', { name: 'Run again from here' }))).toBe('completed');
-    await expect.poll(() => entries(page)).toEqual(['3 review end b2', '2 write → review b2', ...firstLine]);
+    await expect
+      .poll(() => entries(page))
+      .toEqual(['4 review end b2', '3 write → review b2', '2 fork → write b2', ...firstLine]);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -82,7 +85,8 @@ describe('studio in a tab', () => {
     expect(await clickAndWaitRun(page, detail.getByRole('button', { name: 'Apply and continue' }))).toBe('completed');
     // `write` read the edited topic: the demo engine answers with what it was given.
     expect(await answer(page)).toContain('an edited topic');
-    await expect.poll(() => entries(page)).toContain('1 state edit → write b2');
+    // The edit is a checkpoint of its own, after step 1, on a new branch.
+    await expect.poll(() => entries(page)).toContain('2 state edit → write b2');
 
     // A key the state does not have is refused before anything is sent.
     await checkpoints(page).filter({ hasText: 'Step 1' }).first().click();
@@ -105,9 +109,9 @@ describe('studio in a tab', () => {
     expect(await clickAndWaitRun(page, bar.getByRole('button', { name: 'Step one node' }))).toBe('interrupted');
     expect(await page.getByTestId('paused').getByTestId('paused-next').textContent()).toBe('review');
     expect(await answer(page)).toContain('paused');
-    expect(await clickAndWaitRun(page, page.getByTestId('paused').getByRole('button', { name: 'Continue' }))).toBe(
-      'completed',
-    );
+    expect(
+      await clickAndWaitRun(page, page.getByTestId('paused').getByRole('button', { name: 'Continue', exact: true })),
+    ).toBe('completed');
     expect(await page.getByTestId('paused').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await context.close();

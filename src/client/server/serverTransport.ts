@@ -16,6 +16,7 @@ import type {
   WorkerEvent,
 } from '../../protocol';
 import { isAbortError, namedError, serializeError } from '../../shared/errors';
+import { unavailableGraph } from '../../shared/graphInfo';
 // Pure modules of the worker, shared so both transports batch events and list checkpoints alike.
 import { EventEmitter } from '../../worker/emitter';
 import { checkpointInfos, MAX_HISTORY, type SnapshotLike } from '../../worker/history';
@@ -196,7 +197,7 @@ export class ServerTransport implements Transport {
     } catch (err) {
       if (statusOf(err) === 404 || statusOf(err) === 422)
         return {
-          ...unavailable(graph),
+          ...unavailableGraph(graph),
           error: {
             name: 'UnknownGraphError',
             message: `The LangGraph server at ${this.apiUrl} has no graph "${graph}" (its langgraph.json does not list it).`,
@@ -205,7 +206,7 @@ export class ServerTransport implements Transport {
       throw this.requestError(err, `describe graph "${graph}"`);
     }
     const info = await local;
-    const { error: _localError, ...card } = info?.available ? info : unavailable(graph);
+    const { error: _localError, ...card } = info?.available ? info : unavailableGraph(graph);
     return { ...card, graph, available: true, ...graphStructure(drawing) };
   }
 
@@ -417,18 +418,3 @@ function snapshotOf(s: ServerState): SnapshotLike {
   };
 }
 
-/** A graph the server cannot draw. */
-function unavailable(graph: GraphId): GraphInfo {
-  return {
-    graph,
-    title: graph,
-    available: false,
-    nodes: [],
-    edges: [],
-    inputSchema: null,
-    breakpoints: [],
-    interruptBefore: [],
-    interruptAfter: [],
-    stateKeys: [],
-  };
-}
