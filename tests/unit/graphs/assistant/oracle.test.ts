@@ -2,6 +2,7 @@
  * The oracle for the assistant: what reaches the page's client over the protocol equals what
  * LangGraph yields in-process for the same graph, input and engine (every mode, subgraphs on).
  */
+import { MemorySaver } from '@langchain/langgraph-checkpoint';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DemoEngine } from '../../../../src/engines/demo';
 import { graph } from '../../../../src/graphs/assistant/graph';
@@ -23,8 +24,12 @@ afterEach(() => {
   h = null;
 });
 
-async function overProtocol(question: string) {
-  h = createHarness({ graphs: [assistantEntry], engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })) });
+async function overProtocol(question: string, checkpointer?: MemorySaver) {
+  h = createHarness({
+    graphs: [assistantEntry],
+    engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })),
+    ...(checkpointer ? { checkpointer } : {}),
+  });
   const modes = [...STREAM_MODES];
   const runId = h.client.run({ graph: 'assistant', input: { question }, streamModes: modes, subgraphs: true });
   h.stores.begin(runId, 'assistant', modes, true);
@@ -41,14 +46,19 @@ async function overProtocol(question: string) {
  * its id only after the `tools` event carrying that message was yielded (one object, changed
  * later). Without the same pacing the reference would read the message later, id included.
  */
-async function inProcess(question: string) {
+async function inProcess(question: string, checkpointer?: MemorySaver) {
   const out: unknown[] = [];
   const relay = new OrderedCustomEventHandler(() => {});
-  const stream = await graph.stream({ question }, {
+  // With a checkpointer, the way the worker runs it: a copy of the graph that keeps threads.
+  const g = checkpointer ? Object.assign(graph.withConfig({}), { checkpointer }) : graph;
+  const stream = await g.stream({ question }, {
     streamMode: [...STREAM_MODES],
     subgraphs: true,
     callbacks: [relay],
-    configurable: { [ENGINE_CONFIG_KEY]: new DemoEngine({ tokensPerSecond: 0 }) },
+    configurable: {
+      [ENGINE_CONFIG_KEY]: new DemoEngine({ tokensPerSecond: 0 }),
+      ...(checkpointer ? { thread_id: `run-${crypto.randomUUID()}` } : {}),
+    },
   } as never);
   for await (const raw of stream) out.push(normalizeChunk(raw, true));
   relay.close();
@@ -71,6 +81,18 @@ describe('the assistant over the protocol', () => {
       expect(scrub(relayed)).toEqual(scrub(await inProcess(question)));
     });
   }
+
+  it('oracle with a checkpointer: checkpoints and tools chunks are there, and equal LangGraph in-process', async () => {
+    const question = 'What is 12 * (3 + 4)?';
+    const { end, events } = await overProtocol(question, new MemorySaver());
+    expect(end.type).toBe('run.completed');
+    const relayed = streamed(events);
+    const count = (mode: string) => relayed.filter((c) => c?.mode === mode).length;
+    // A step of the outer graph and of the agent subgraph saves a checkpoint each; two tools ran.
+    expect(count('checkpoints')).toBeGreaterThan(4);
+    expect(count('tools')).toBe(4);
+    expect(scrub(relayed)).toEqual(scrub(await inProcess(question, new MemorySaver())));
+  });
 
   it("the page's stores get the model's tokens and the tools' seed events", async () => {
     const { events } = await overProtocol('What is 12 * (3 + 4)?');
