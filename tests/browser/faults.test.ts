@@ -38,8 +38,7 @@ describe('a real worker that crashes or hangs', () => {
       subgraphs: false,
       threadId: first,
     });
-    const took = await until(() => session.stores.current().status !== 'running');
-    expect(took).toBeLessThan(5_000);
+    await until(() => session.stores.current().status !== 'running');
     expect(session.stores.current().status).toBe('failed');
     expect(session.stores.current().error?.name).toBe('WorkerCrashedError');
     expect(session.session.workersStarted).toBe(2);
@@ -56,13 +55,15 @@ describe('a real worker that crashes or hangs', () => {
     expect(session.stores.current().status).toBe('completed');
   });
 
-  it('hang mid-run: detected within the bound, the worker is replaced, the next run works', async () => {
+  // How long detection takes is measured in bench/faults.mjs; here only that it happens.
+  it('hang mid-run: detected, the worker is replaced, the next run works', async () => {
     const session = pageOver({ createWorker, silenceMs: 1_000, pingTimeoutMs: 1_500 });
     sessions.push(session);
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 20 } });
     session.start({ graph: 'demo', input: { topic: 'hang' }, streamModes: [...modes], subgraphs: false });
-    const took = await until(() => session.stores.current().status !== 'running');
-    expect(took).toBeLessThan(6_000);
+    // The worker is wedged for 30 s, longer than the wait: only the watchdog can end this run.
+    await until(() => session.stores.current().status !== 'running', 25_000);
+    expect(session.stores.current().status).toBe('failed');
     expect(session.stores.current().error?.message).toContain('stopped answering');
     expect(session.session.workersStarted).toBe(2);
     session.start({ graph: 'demo', input: { topic: 'after the hang' }, streamModes: [...modes], subgraphs: false });

@@ -68,7 +68,7 @@ describe('faults: the app recovers and loses nothing', () => {
     tally('engine-throws');
   });
 
-  it('cancel at 200 seeded random points (tokens, tool calls, validation): one cancelled, nothing after, next run works', async () => {
+  it('cancel at 200 seeded points across a run: at least 150 land in the run, each of those ends cancelled with nothing after, next run works', async () => {
     const channel = new MessageChannel();
     const endpoint = countingEndpoint(channel.port1);
     const { serve } = await import('../../src/worker/host');
@@ -96,7 +96,7 @@ describe('faults: the app recovers and loses nothing', () => {
         check();
       });
     try {
-      // One whole run first: cancel points are drawn across its full length.
+      // One whole run first: cancel points are drawn across its full length (measured in events).
       const ref = client.run({
         graph: 'schema',
         input: { requirements: 'a blog with users, posts and comments' },
@@ -104,33 +104,39 @@ describe('faults: the app recovers and loses nothing', () => {
         subgraphs: true,
       });
       await waitFor(ended(ref), 0);
-      const refEvents = events.filter((e) => e.runId === ref);
-      // Cancel points are spread over four kinds of moment, at a random occurrence of each.
-      const kinds: Record<string, (e: WorkerEvent) => boolean> = {
-        token: (e) => e.type === 'custom' && e.name === 'custom_token',
-        tool: (e) => e.type === 'custom' && (e.name.startsWith('tool_') || e.name === 'schema_progress'),
-        validation: (e) =>
-          e.type === 'custom' && (e.name === 'node_progress' || e.ns.some((n) => n.startsWith('validate'))),
-        node: (e) => e.type === 'custom' && (e.name === 'node_start' || e.name === 'node_complete'),
+      const refEvents = events.filter((e) => e.runId === ref && !ended(ref)(e));
+      /** What the run was doing at an event: the cancel is tallied under it. */
+      const kindOf = (e: WorkerEvent): string => {
+        if (e.type !== 'custom') return 'other';
+        if (e.name === 'custom_token') return 'token';
+        if (e.name.startsWith('tool_') || e.name === 'schema_progress') return 'tool';
+        if (e.name === 'node_progress' || e.ns.some((n) => n.startsWith('validate'))) return 'validation';
+        if (e.name === 'node_start' || e.name === 'node_complete') return 'node';
+        return 'other';
       };
-      const names = Object.keys(kinds);
-      for (const k of names) expect(refEvents.filter(kinds[k]).length).toBeGreaterThan(0);
+      for (const k of ['token', 'tool', 'validation', 'node'])
+        expect(refEvents.filter((e) => kindOf(e) === k).length).toBeGreaterThan(0);
+      /** Per kind of moment: cancels sent, and those that landed on the active run (all cancelled). */
+      const outcome: Record<string, { sent: number; cancelled: number }> = {};
       for (let i = 0; i < 200; i++) {
         const from = events.length;
-        const kind = names[i % names.length];
-        const matches = kinds[kind];
-        const target = 1 + Math.floor(rand() * refEvents.filter(matches).length);
+        // The cancel point: a seeded position across the reference run's events (the same input
+        // gives the same events), so the moments are spread as the run spends its events.
+        const point = 1 + Math.floor(rand() * refEvents.length);
+        const kind = kindOf(refEvents[point - 1]);
         const runId = client.run({
           graph: 'schema',
           input: { requirements: 'a blog with users, posts and comments' },
           streamModes: ['updates'],
           subgraphs: true,
         });
+        // Cancel in the very callback that sees the point, not a turn later.
         await new Promise<void>((resolve) => {
           const check = () => {
             const mine = events.slice(from).filter((e) => e.runId === runId);
-            if (mine.filter(matches).length >= target || mine.some(ended(runId))) {
+            if (mine.length >= point || mine.some(ended(runId))) {
               off();
+              client.cancel(runId);
               resolve();
             }
           };
@@ -138,14 +144,34 @@ describe('faults: the app recovers and loses nothing', () => {
           check();
         });
         tally(`cancel-at:${kind}`);
-        client.cancel(runId);
         await waitFor(ended(runId), from);
-        await new Promise((r) => setTimeout(r, 5));
+        // A ping is answered after the cancel was handled (one port, one ordered emitter): by its
+        // reply, the host's answer to the cancel and anything the run sent after its end are here.
+        await client.request({ type: 'ping' });
         const mine = events.slice(from).filter((e) => e.runId === runId);
         const terminal = mine.filter((e) => ended(runId)(e));
         expect(terminal).toHaveLength(1);
         expect(mine.at(-1)).toBe(terminal[0]);
+        // The host answers a cancel for a run that is no longer active with UnknownRunError; a
+        // run that had already ended is no cancel test. Every other cancel landed on the active
+        // run, and that run must end cancelled.
+        const tooLate = events
+          .slice(from)
+          .some((e) => e.type === 'error' && e.context === 'cancel' && e.error.message.includes(`"${runId}"`));
+        const o = (outcome[kind] ??= { sent: 0, cancelled: 0 });
+        o.sent++;
+        if (tooLate) {
+          expect(terminal[0].type).toBe('run.completed');
+        } else {
+          expect(terminal[0].type).toBe('run.cancelled');
+          o.cancelled++;
+        }
       }
+      const truly = Object.values(outcome).reduce((n, o) => n + o.cancelled, 0);
+      console.log(
+        `cancels: 200 tried, ${truly} landed on an active run and cancelled it; by moment: ${JSON.stringify(outcome)}`,
+      );
+      expect(truly).toBeGreaterThanOrEqual(150);
       expect(endpoint.listeners()).toBe(listenersAtStart);
       const last = client.run({
         graph: 'schema',
@@ -154,7 +180,7 @@ describe('faults: the app recovers and loses nothing', () => {
         subgraphs: false,
       });
       expect((await waitFor(ended(last), 0)).type).toBe('run.completed');
-      for (const kind of names) expect(tried[`cancel-at:${kind}`]).toBe(50);
+      expect(Object.values(outcome).reduce((n, o) => n + o.sent, 0)).toBe(200);
     } finally {
       host.close();
       client.close();

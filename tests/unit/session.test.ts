@@ -48,14 +48,17 @@ describe('session: the worker lifecycle', () => {
     expect(session.stores.current().status).toBe('completed');
   });
 
-  it('a worker that stops answering mid-run is detected within the bound and replaced', async () => {
+  // How long detection takes is measured in bench/faults.mjs; here only that it happens.
+  it('a worker that stops answering mid-run is detected and replaced', async () => {
     const { session, workers } = open(20, { silenceMs: 200, pingTimeoutMs: 300 });
     run(session);
     await until(() => session.stores.current().stats.tokens > 1);
     workers[0].hang();
-    const took = await until(() => session.stores.current().status !== 'running', 5_000);
-    expect(took).toBeLessThan(2_000);
+    // The hung worker never answers again: only the watchdog can end this run.
+    await until(() => session.stores.current().status !== 'running');
+    expect(session.stores.current().status).toBe('failed');
     expect(session.stores.current().error?.message).toContain('stopped answering');
+    expect(workers[0].terminated).toBe(true);
     expect(workers).toHaveLength(2);
     run(session);
     await until(() => session.stores.current().status !== 'running');

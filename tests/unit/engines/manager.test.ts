@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { demoRespond } from '../../../src/graphs/schema/demoResponder';
 import { createEngineManager, type EngineManagerOptions } from '../../../src/engines/manager';
 import { fakeGpu, fakeWebLLM } from '../../support/fakeWebLLM';
 import type { ChatEngine, ChatRequest, LoadProgress } from '../../../src/engines/types';
 
 const F32 = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
+// The demo engine streams the request's own demo answer (a graph supplies one; this is ours);
+// WebLLM ignores it and the fake model answers 'Hello there. Fine!'.
+const DEMO_ANSWER = '{"tables":["orders"]}';
 const req: ChatRequest = {
   messages: [{ role: 'user', content: 'a shop with orders' }],
   jsonSchema: { type: 'object' },
+  demo: () => DEMO_ANSWER,
 };
 
 async function text(engine: ChatEngine) {
@@ -34,9 +37,11 @@ describe('createEngineManager', () => {
   it('starts with a working demo engine and never imports web-llm for it', async () => {
     const { fake, manager } = setup();
     expect(manager.current().kind).toBe('demo');
-    expect(await text(manager.current())).toBe(demoRespond(req));
+    expect(await text(manager.current())).toBe(DEMO_ANSWER);
     await manager.select({ kind: 'demo', demo: { tokensPerSecond: 0, malformedAnswers: 1 } }, () => {});
-    expect(await text(manager.current())).not.toBe(demoRespond(req));
+    // The new demo engine's options apply: its first JSON answer is cut in half (21 chars -> 10).
+    expect(await text(manager.current())).toBe('{"tables":');
+    expect(await text(manager.current())).toBe(DEMO_ANSWER);
     expect(fake.imports()).toBe(0);
   });
 
@@ -71,7 +76,7 @@ describe('createEngineManager', () => {
       expect(err).toMatchObject({ name });
       expect((err as Error).message).toMatch(message);
       expect(manager.current().kind).toBe('demo');
-      expect(await text(manager.current())).toBe(demoRespond(req));
+      expect(await text(manager.current())).toBe(DEMO_ANSWER);
       expect(fake.engines[0].log.at(-1)).toBe('unload');
     },
   );
@@ -162,7 +167,7 @@ describe('createEngineManager', () => {
     expect(fake.engines[0].log.at(-1)).toBe('unload');
     expect(fake.deleted.map((d) => d.modelId)).toEqual([F32]);
     expect(manager.current().kind).toBe('demo');
-    expect(await text(manager.current())).toBe(demoRespond(req));
+    expect(await text(manager.current())).toBe(DEMO_ANSWER);
     expect((await manager.list()).models.find((m) => m.modelId === F32)?.cached).toBe(false);
   });
 

@@ -64,13 +64,38 @@ describe('selfHostedAppConfig', () => {
   it('points every chat model at the mirror', () => {
     const base = new URL('https://m.example/llm/');
     const config = selfHostedAppConfig(real, base);
-    expect(config.model_list.length).toBe(chatModels(real).length);
+    const ids = config.model_list.map((m) => m.model_id);
+    expect(ids).toContain(DEFAULT_WEBLLM_MODEL_ID);
+    expect(ids).not.toContain('snowflake-arctic-embed-m-q0f32-MLC-b4'); // an embedding model
     for (const m of config.model_list) {
       expect(m.model).toBe(`https://m.example/llm/${m.model_id}/resolve/main/`);
       expect(m.model_lib.startsWith('https://m.example/llm/libs/')).toBe(true);
       expect(m.model_lib.endsWith('.wasm')).toBe(true);
     }
     expect(libFileName('https://x/y/Lib-a_cs1k-webgpu.wasm?x=1')).toBe('Lib-a_cs1k-webgpu.wasm');
+  });
+
+  it('keeps exactly the chat models of a hand-written list, pointed at the mirror', () => {
+    const lib = (name: string) => `https://raw.githubusercontent.com/mlc-ai/libs/main/${name}.wasm`;
+    const list: ModelRecordLike[] = [
+      { model: 'https://huggingface.co/mlc-ai/A-MLC', model_id: 'A-MLC', model_lib: lib('A-webgpu') },
+      { model: 'https://huggingface.co/mlc-ai/E-MLC', model_id: 'E-MLC', model_lib: lib('E-webgpu'), model_type: 1 },
+      { model: 'https://huggingface.co/mlc-ai/V-MLC', model_id: 'V-MLC', model_lib: lib('V-webgpu'), model_type: 2 },
+      { model: 'https://huggingface.co/mlc-ai/B-MLC', model_id: 'B-MLC', model_lib: lib('B-webgpu'), model_type: 0 },
+    ];
+    expect(selfHostedAppConfig(list, new URL('https://m.example/llm/')).model_list).toEqual([
+      {
+        model: 'https://m.example/llm/A-MLC/resolve/main/',
+        model_id: 'A-MLC',
+        model_lib: 'https://m.example/llm/libs/A-webgpu.wasm',
+      },
+      {
+        model: 'https://m.example/llm/B-MLC/resolve/main/',
+        model_id: 'B-MLC',
+        model_lib: 'https://m.example/llm/libs/B-webgpu.wasm',
+        model_type: 0,
+      },
+    ]);
   });
 });
 
