@@ -33,17 +33,8 @@ export function toPlain(value: unknown, seen: WeakSet<object> = new WeakSet()): 
 }
 
 /** A LangChain message, recognised by duck typing so this module needs no LangChain import. */
-interface MessageLike {
+interface MessageLike extends Omit<PlainMessage, 'type' | 'chunk'> {
   getType(): string;
-  content: unknown;
-  id?: string;
-  name?: string;
-  tool_calls?: unknown;
-  tool_call_id?: string;
-  tool_call_chunks?: unknown;
-  additional_kwargs?: unknown;
-  response_metadata?: unknown;
-  usage_metadata?: unknown;
   /** Present on message chunks (`AIMessageChunk` and kin), which add to a message by id. */
   concat?: unknown;
 }
