@@ -191,7 +191,8 @@ export function parseEvent(ev: unknown): Parsed<WorkerEvent> {
 
 /** Validates the envelope the worker posts; individual events are checked with {@link parseEvent}. */
 export function parseBatch(msg: unknown): Parsed<EventBatch> {
-  if (!isObj(msg) || msg.kind !== 'batch') return { ok: false, error: `message is not an event batch (got ${describe(msg)})` };
+  if (!isObj(msg) || msg.kind !== 'batch')
+    return { ok: false, error: `message is not an event batch (got ${describe(msg)})` };
   if (!Array.isArray(msg.events)) return { ok: false, error: 'event batch has no events array' };
   return { ok: true, value: msg as unknown as EventBatch };
 }
