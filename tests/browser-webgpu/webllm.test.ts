@@ -3,6 +3,7 @@ import { createEngineManager } from '../../src/engines/manager';
 import { contextWindowOf, selfHostedAppConfig, type ModelRecordLike } from '../../src/engines/models';
 import { importWebLLM, WebLLMEngine } from '../../src/engines/webllm';
 import type { ChatEngine, ChatRequest } from '../../src/engines/types';
+import { demoEcho, streamedText } from '../support/engines';
 
 // Chromium runs with --enable-unsafe-webgpu here and gets a SwiftShader adapter without
 // shader-f16. Nothing in this file may reach the internet: every load goes to the
@@ -10,13 +11,8 @@ import type { ChatEngine, ChatRequest } from '../../src/engines/types';
 const MIRROR = new URL('/tests/fixtures/incomplete-model/', location.origin).href;
 const req: ChatRequest = { messages: [{ role: 'user', content: 'a gym with members and classes' }] };
 /** What the demo engine says to a request that brings no demo answer of its own. */
-const DEMO_ECHO = 'This is the offline demo engine, without an LLM. You said: a gym with members and classes';
-
-async function text(engine: ChatEngine) {
-  let out = '';
-  for await (const c of engine.stream(req)) if (c.type === 'token') out += c.content;
-  return out;
-}
+const DEMO_ECHO = demoEcho('a gym with members and classes');
+const text = (engine: ChatEngine) => streamedText(engine, req);
 
 describe('WebLLM with a real (software) WebGPU adapter', () => {
   it('reports the adapter, lacks shader-f16, and marks f16 models unsupported', async () => {

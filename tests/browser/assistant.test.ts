@@ -4,44 +4,23 @@
  */
 import { MemorySaver } from '@langchain/langgraph/web';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkerLike } from '../../src/client/session';
 import { createEngineManager } from '../../src/engines/manager';
 import { buildAssistantGraph } from '../../src/graphs/assistant/graph';
 import { ENGINE_CONFIG_KEY } from '../../src/llm/engine';
-import { STREAM_MODES, type WorkerEvent } from '../../src/protocol';
+import { STREAM_MODES } from '../../src/protocol';
 import { normalizeChunk, OrderedCustomEventHandler } from '../../src/worker/relay';
 import { scrub } from '../support/harness';
 import { pageOver, type TestPage } from '../support/page';
+import { collect, createWorker, untilEvents } from '../support/workerPage';
 
-const createWorker = () =>
-  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+/** The assistant's runs (a ReAct agent over PGlite) take longer than the demo graph's. */
+const RUN_TIMEOUT_MS = 50_000;
 
 let session: TestPage | null = null;
 afterEach(() => {
   session?.dispose();
   session = null;
 });
-
-function collect(s: TestPage): WorkerEvent[] {
-  const events: WorkerEvent[] = [];
-  s.onEvents((batch) => events.push(...batch));
-  return events;
-}
-
-function until(s: TestPage, pred: () => boolean, timeoutMs = 50_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-    const check = () => {
-      if (pred()) {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    };
-    const off = s.onEvents(check);
-    check();
-  });
-}
 
 /**
  * LangGraph in the page for the same input: the demo engine unthrottled, a saver (the worker
@@ -90,7 +69,7 @@ describe('the assistant in the real module Worker', () => {
       streamModes: [...STREAM_MODES],
       subgraphs: true,
     });
-    await until(session, () => session!.stores.current().status !== 'running');
+    await untilEvents(session, () => session!.stores.current().status !== 'running', RUN_TIMEOUT_MS);
     const run = session.stores.current();
     expect(run.status).toBe('completed');
 
@@ -127,7 +106,7 @@ describe('the assistant in the real module Worker', () => {
       streamModes: ['tools', 'values'],
       subgraphs: true,
     });
-    await until(session, () => session!.stores.current().status !== 'running');
+    await untilEvents(session, () => session!.stores.current().status !== 'running', RUN_TIMEOUT_MS);
     expect(session.stores.current().status).toBe('completed');
     const tools = events
       .filter((e) => e.runId === runId && e.type === 'stream' && e.mode === 'tools')
@@ -147,9 +126,9 @@ describe('the assistant in the real module Worker', () => {
     session = pageOver({ createWorker });
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 100 } });
     session.start({ graph: 'assistant', input: { question: 'Hello?' }, streamModes: ['messages'], subgraphs: true });
-    await until(session, () => session!.stores.current().stats.tokens > 3);
+    await untilEvents(session, () => session!.stores.current().stats.tokens > 3, RUN_TIMEOUT_MS);
     session.stop();
-    await until(session, () => session!.stores.current().status !== 'running');
+    await untilEvents(session, () => session!.stores.current().status !== 'running', RUN_TIMEOUT_MS);
     expect(session.stores.current().status).toBe('cancelled');
     await session.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
     session.start({
@@ -158,7 +137,7 @@ describe('the assistant in the real module Worker', () => {
       streamModes: ['values'],
       subgraphs: false,
     });
-    await until(session, () => session!.stores.current().status !== 'running');
+    await untilEvents(session, () => session!.stores.current().status !== 'running', RUN_TIMEOUT_MS);
     expect(session.stores.current().status).toBe('completed');
     const values = session.stores.current().values as { messages: { content: string }[] };
     expect(values.messages.at(-1)!.content).toBe('2 + 2 = 4.');

@@ -1,17 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineManager } from '../../src/engines/manager';
 import type { ChatEngine, ChatRequest } from '../../src/engines/types';
+import { demoEcho, streamedText } from '../support/engines';
 
 // The worker's engine modules, imported straight into the page: plain TS with no DOM needs.
 const req: ChatRequest = { messages: [{ role: 'user', content: 'a library with books and loans' }] };
 /** The demo engine's own answer to `req` (no graph responder in it): it says what it is, and echoes. */
-const DEMO_ECHO = 'This is the offline demo engine, without an LLM. You said: a library with books and loans';
-
-async function text(engine: ChatEngine) {
-  let out = '';
-  for await (const c of engine.stream(req)) if (c.type === 'token') out += c.content;
-  return out;
-}
+const DEMO_ECHO = demoEcho('a library with books and loans');
+const text = (engine: ChatEngine) => streamedText(engine, req);
 
 /** True if the page has requested the web-llm bundle (it must not on the demo path). */
 const webllmFetched = () =>

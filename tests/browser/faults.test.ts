@@ -3,6 +3,7 @@ import { get } from 'svelte/store';
 import type { WorkerLike } from '../../src/client/session';
 import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
+import { deleteThreadsDatabase } from '../support/workerPage';
 
 const createWorker = () =>
   new Worker(new URL('./fixtures/faultyWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
@@ -12,12 +13,7 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase('tabgraph');
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
-  });
-});
+beforeAll(deleteThreadsDatabase);
 
 const modes = ['values'] as const;
 

@@ -10,14 +10,12 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { useStream } from '@langchain/svelte';
-import { Session, type WorkerLike } from '../../src/client/session';
+import { Session } from '../../src/client/session';
 import { WorkerAgentServerAdapter, workerClient } from '../../src/client/agentProtocol/workerAdapter';
 import type { WorkerEvent } from '../../src/protocol';
 import { until } from '../support/until';
+import { createWorker } from '../support/workerPage';
 import OfficialStream from './fixtures/OfficialStream.svelte';
-
-const createWorker = () =>
-  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
 
 let session: Session | null = null;
 let mounted: ReturnType<typeof mount> | null = null;

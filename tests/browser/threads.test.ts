@@ -1,11 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import type { WorkerLike } from '../../src/client/session';
 import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
-
-const createWorker = () =>
-  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+import { createWorker, deleteThreadsDatabase } from '../support/workerPage';
 
 const sessions: TestPage[] = [];
 afterEach(() => {
@@ -18,12 +15,7 @@ function open(): TestPage {
   return s;
 }
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase('tabgraph');
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
-  });
-});
+beforeAll(deleteThreadsDatabase);
 
 const modes = ['values', 'updates', 'custom'] as const;
 

@@ -1,16 +1,11 @@
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initialEngineState, type EngineState } from '../../src/client/engineState';
 import type { EngineSelection, EventOf } from '../../src/protocol';
 import type { Controller } from '../../src/client/controller';
 import EnginePanel from '../../src/ui/engine/EnginePanel.svelte';
+import { mountPerTest, settle } from '../support/mount';
 
-let mounted: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  document.body.innerHTML = '';
-});
+const { place } = mountPerTest();
 
 const LIST: Pick<EventOf<'engine.list'>, 'gpu' | 'models' | 'defaultModelId'> = {
   gpu: { available: true, vendor: 'acme', architecture: 'rdna', shaderF16: true },
@@ -44,20 +39,10 @@ function setup() {
       calls.push(`delete ${id}`);
       return { type: 'ack', requestId: 'r', runId: null, seq: 1, ts: 0, ok: true };
     },
-  } as unknown as Pick<Controller, "selectEngine" | "listEngines" | "deleteModelCache">;
-  const target = document.createElement('div');
-  document.body.append(target);
-  mounted = mount(EnginePanel, { target, props });
+  } as unknown as Pick<Controller, 'selectEngine' | 'listEngines' | 'deleteModelCache'>;
+  const target = place(EnginePanel, props);
   return { target, props, calls, errors };
 }
-
-const settle = async () => {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
 
 function choose(select: HTMLSelectElement, value: string) {
   select.value = value;
@@ -72,7 +57,7 @@ describe('engine panel (real Chromium)', () => {
     speed.value = '0';
     speed.dispatchEvent(new Event('input', { bubbles: true }));
     speed.dispatchEvent(new Event('change', { bubbles: true }));
-    await settle();
+    await settle(5);
     expect(calls).toContainEqual({ kind: 'demo', demo: { tokensPerSecond: 0 } });
   });
 
@@ -80,7 +65,7 @@ describe('engine panel (real Chromium)', () => {
     const { target, calls } = setup();
     expect(calls).not.toContain('list');
     choose(target.querySelector<HTMLSelectElement>('#engine-kind')!, 'webllm');
-    await settle();
+    await settle(5);
     expect(calls).toContain('list');
     const options = [...target.querySelectorAll<HTMLOptionElement>('#model option')];
     expect(options.map((o) => o.disabled)).toEqual([true, false, false]);
@@ -94,27 +79,27 @@ describe('engine panel (real Chromium)', () => {
     buttons()
       .find((b) => b.textContent === 'Delete cached model')!
       .click();
-    await settle();
+    await settle(5);
     expect(calls).toContain('delete Small-1B');
 
     target.querySelector<HTMLInputElement>('#base-url')!.value = 'https://models.example/';
     target.querySelector<HTMLInputElement>('#base-url')!.dispatchEvent(new Event('input', { bubbles: true }));
     choose(target.querySelector<HTMLSelectElement>('#model')!, 'Tiny-0.5B');
-    await settle();
+    await settle(5);
     expect(target.querySelector('[data-testid=cache-badge]')!.textContent).toBe('not cached');
     buttons()
       .find((b) => b.textContent === 'Load model')!
       .click();
-    await settle();
+    await settle(5);
     expect(calls).toContainEqual({ kind: 'webllm', modelId: 'Tiny-0.5B', modelBaseUrl: 'https://models.example/' });
   });
 
   it('says clearly when WebGPU is missing or a load failed, and shows load progress', async () => {
     const { target, props } = setup();
     choose(target.querySelector<HTMLSelectElement>('#engine-kind')!, 'webllm');
-    await settle();
+    await settle(5);
     props.engine = { ...props.engine, gpu: { available: false, reason: 'navigator.gpu is undefined' } };
-    await settle();
+    await settle(5);
     expect(target.querySelector('[data-testid=gpu-info]')!.textContent).toContain(
       'WebGPU is not available here: navigator.gpu is undefined',
     );
@@ -128,7 +113,7 @@ describe('engine panel (real Chromium)', () => {
       progress: 0.42,
       progressText: 'Fetching shards',
     };
-    await settle();
+    await settle(5);
     const bar = target.querySelector('[role=progressbar]')!;
     expect(bar.getAttribute('aria-valuenow')).toBe('42');
     expect(bar.getAttribute('aria-label')).toBe('Model load');
@@ -138,7 +123,7 @@ describe('engine panel (real Chromium)', () => {
       status: 'failed',
       error: { name: 'ModelUnavailableError', message: 'the model files could not be fetched' },
     };
-    await settle();
+    await settle(5);
     expect(target.textContent).toContain('The engine could not load: the model files could not be fetched');
   });
 });

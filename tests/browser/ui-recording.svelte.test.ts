@@ -1,24 +1,11 @@
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Controller } from '../../src/client/controller';
 import { idleTransport } from '../support/page';
 import type { WorkerEvent } from '../../src/protocol';
 import RecordReplay from '../../src/ui/recording/RecordReplay.svelte';
+import { mountPerTest, settle } from '../support/mount';
 
-let mounted: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  document.body.innerHTML = '';
-});
-
-const settle = async () => {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
+const { place } = mountPerTest();
 
 const ev = (seq: number, type: string, extra: object = {}) =>
   ({ runId: 'run-1', seq, ts: Date.now(), type, ...extra }) as unknown as WorkerEvent;
@@ -39,9 +26,7 @@ function setup() {
   const replays: string[] = [];
   controller.stores.notices.subscribe((list) => errors.splice(0, errors.length, ...list));
   controller.stores.replay.subscribe((r) => r.status === 'replaying' && r.runId && replays.push(r.runId));
-  const target = document.createElement('div');
-  document.body.append(target);
-  mounted = mount(RecordReplay, { target, props: { controller, busy: false } });
+  const target = place(RecordReplay, { controller, busy: false });
   const feed = (batches: WorkerEvent[][]) => {
     for (const b of batches) for (const l of listeners) l(b);
   };
@@ -62,7 +47,7 @@ describe('record and replay panel (real Chromium)', () => {
     const { target, stores, feed, errors, replays } = setup();
     expect(exportButton(target).disabled).toBe(true);
     feed(RUN);
-    await settle();
+    await settle(5);
     expect(exportButton(target).disabled).toBe(false);
 
     let saved: { name: string; text: Promise<string> } | null = null;
@@ -88,7 +73,7 @@ describe('record and replay panel (real Chromium)', () => {
     // Another view first; the import replays the recorded run over it.
     feed([[{ ...RUN[0][0], runId: 'run-2', seq: 10 } as WorkerEvent]]);
     pick(target.querySelector<HTMLInputElement>('#import-recording')!, 'run.ndjson', text);
-    await settle();
+    await settle(5);
     await new Promise((r) => setTimeout(r, 20));
     expect(errors).toEqual([]);
     expect(replays).toEqual(['run-1']);
@@ -103,7 +88,7 @@ describe('record and replay panel (real Chromium)', () => {
     feed([[{ ...RUN[0][0], runId: 'run-9', seq: 10 } as WorkerEvent]]);
     const before = stores.current();
     pick(target.querySelector<HTMLInputElement>('#import-recording')!, 'bad.ndjson', '{"format":"nope"}\n');
-    await settle();
+    await settle(5);
     expect(errors).toEqual(['Could not import bad.ndjson: Line 1 is not a Tabgraph recording header.']);
     expect(replays).toEqual([]);
     expect(stores.current()).toBe(before);
@@ -128,12 +113,12 @@ describe('record and replay panel (real Chromium)', () => {
       'slow.ndjson',
       lines.map((l) => JSON.stringify(l)).join('\n'),
     );
-    await settle();
+    await settle(5);
     await new Promise((r) => setTimeout(r, 50));
     expect(stores.current().status).toBe('running');
     expect(target.querySelector('[data-testid=replay-status]')!.textContent).toContain('Replaying run run-1');
     expect(controller.stopReplay()).toBe(true);
-    await settle();
+    await settle(5);
     await new Promise((r) => setTimeout(r, 20));
     expect(stores.current().status).toBe('cancelled');
     expect(controller.stopReplay()).toBe(false);

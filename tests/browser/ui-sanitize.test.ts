@@ -1,7 +1,7 @@
-import { mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import TokenOutput from '../../src/ui/run/TokenOutput.svelte';
 import { renderMarkdown, sanitizeHtml } from '../../src/ui/markdown/sanitize';
+import { frames, mountPerTest } from '../support/mount';
 
 /** Model output that tries every trick we know; each sets a global flag if it ever runs. */
 const ATTACKS = [
@@ -25,12 +25,6 @@ const ATTACKS = [
   '<a href="https://example.com/" target="_top">fine link</a>',
 ].join('\n\n');
 
-declare global {
-  interface Window {
-    __pwned?: unknown;
-  }
-}
-
 function assertClean(root: ParentNode) {
   for (const sel of ['script', 'style', 'iframe', 'form', 'input', 'button', 'img', 'svg', 'math', 'object', 'embed'])
     expect(root.querySelector(sel), sel).toBeNull();
@@ -50,19 +44,7 @@ function assertClean(root: ParentNode) {
   }
 }
 
-const frames = (n: number) =>
-  new Promise<void>((resolve) => {
-    const step = (left: number) => (left ? requestAnimationFrame(() => step(left - 1)) : resolve());
-    step(n);
-  });
-
-let mounted: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  document.body.innerHTML = '';
-  delete window.__pwned;
-});
+const { place } = mountPerTest(() => delete window.__pwned);
 
 describe('sanitised markdown (real Chromium)', () => {
   it('strips scripts, handlers, dangerous elements and javascript: URLs', async () => {
@@ -100,11 +82,9 @@ describe('sanitised markdown (real Chromium)', () => {
   });
 
   it('renders a whole attack answer through the real output component without running it', async () => {
-    const target = document.createElement('div');
-    document.body.append(target);
-    mounted = mount(TokenOutput, {
-      target,
-      props: { tokens: [{ id: 't1', agentName: 'designer', content: ATTACKS, count: 1 }], running: false },
+    const target = place(TokenOutput, {
+      tokens: [{ id: 't1', agentName: 'designer', content: ATTACKS, count: 1 }],
+      running: false,
     });
     await frames(4);
     await new Promise((r) => setTimeout(r, 100));

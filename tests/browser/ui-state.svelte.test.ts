@@ -1,6 +1,5 @@
-import { flushSync, mount, tick, unmount } from 'svelte';
 import { userEvent } from 'vitest/browser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initialRunState, type RunState } from '../../src/client/runState';
 import type { GraphInfo } from '../../src/protocol';
 import GraphPicture from '../../src/ui/graph/GraphPicture.svelte';
@@ -8,37 +7,9 @@ import NodeTimeline from '../../src/ui/graph/NodeTimeline.svelte';
 import StatePanel from '../../src/ui/state/StatePanel.svelte';
 import StateView from '../../src/ui/state/StateView.svelte';
 import ThreadMessages from '../../src/ui/threads/ThreadMessages.svelte';
+import { mountPerTest, settle } from '../support/mount';
 
-declare global {
-  interface Window {
-    __pwned?: unknown;
-  }
-}
-
-let mounted: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  document.body.innerHTML = '';
-  delete window.__pwned;
-});
-
-const settle = async () => {
-  for (let i = 0; i < 3; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
-
-function place(component: Parameters<typeof mount>[0], props: Record<string, unknown>, width = 0) {
-  const target = document.createElement('div');
-  if (width) target.style.width = `${width}px`;
-  document.body.append(target);
-  mounted = mount(component, { target, props });
-  flushSync();
-  return target;
-}
+const { place, unmountAll } = mountPerTest(() => delete window.__pwned);
 
 const HOSTILE = '<img src=x onerror="window.__pwned = 1">';
 
@@ -136,8 +107,7 @@ describe('state view (real Chromium)', () => {
     const sub = toggle(target, 'subgraph review:77 › inner:9');
     expect(sub.getAttribute('aria-expanded')).toBe('false');
     expect(sub.textContent).toContain('1 key');
-    unmount(mounted!);
-    mounted = null;
+    unmountAll();
     target = place(StateView, { values: null, subgraphValues: {} });
     expect(target.textContent).toContain("The graph's state appears here as it runs.");
   });
@@ -300,8 +270,7 @@ describe('state panel (real Chromium)', () => {
     let target = place(StatePanel, { values: null, subgraphValues: {} });
     await settle();
     expect(target.innerHTML.replace(/<!---->/g, '').trim()).toBe('');
-    unmount(mounted!);
-    mounted = null;
+    unmountAll();
     target = place(StatePanel, { values: { topic: 'x' }, subgraphValues: {} });
     await expect.poll(() => target.querySelector('#state-h')?.textContent ?? null).toBe('State');
     expect(target.querySelector('[data-testid=state-value]')?.textContent).toBe('"x"');

@@ -1,31 +1,11 @@
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ThreadInfo } from '../../src/protocol';
 import ApprovalPanel from '../../src/graphs/schema/panel/ApprovalPanel.svelte';
 import LiveTabs from '../../src/ui/tabs/LiveTabs.svelte';
 import ThreadList from '../../src/ui/threads/ThreadList.svelte';
+import { mountPerTest, settle } from '../support/mount';
 
-let mounted: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (mounted) unmount(mounted);
-  mounted = null;
-  document.body.innerHTML = '';
-});
-
-const settle = async () => {
-  for (let i = 0; i < 3; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
-
-function place<P extends Record<string, unknown>>(component: Parameters<typeof mount>[0], props: P) {
-  const target = document.createElement('div');
-  document.body.append(target);
-  mounted = mount(component, { target, props });
-  return target;
-}
+const { place } = mountPerTest();
 
 const now = Date.now();
 const thread = (id: string, patch: Partial<ThreadInfo> = {}): ThreadInfo => ({

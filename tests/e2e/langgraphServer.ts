@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const HOST = '127.0.0.1';
+export const HOST = '127.0.0.1';
 
 /** A port nothing listens on right now: bind port 0, read it, let it go. */
 export function freePort(): Promise<number> {
@@ -22,6 +22,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How the script exited. */
+export interface ScriptExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface LangGraphServer {
   url: string;
   port: number;
@@ -29,8 +35,11 @@ export interface LangGraphServer {
   output(): string;
   /** True once the script has exited. */
   exited(): boolean;
-  /** Stops the server (SIGTERM to the script's PID) and waits until the script has exited. */
-  stop(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM to the script's PID, unless the script has exited already), waits
+   * until the script has exited, and says how it did.
+   */
+  stop(): Promise<ScriptExit>;
 }
 
 /**
@@ -52,10 +61,10 @@ export async function startLangGraphServer(options: { config?: string } = {}): P
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   let hasExited = false;
-  const exit = new Promise<void>((r) =>
-    child.once('exit', () => {
+  const exit = new Promise<ScriptExit>((r) =>
+    child.once('exit', (code, signal) => {
       hasExited = true;
-      r();
+      r({ code, signal });
     }),
   );
 
@@ -75,9 +84,9 @@ export async function startLangGraphServer(options: { config?: string } = {}): P
     port,
     output: () => output,
     exited: () => hasExited,
-    async stop() {
+    stop() {
       if (!hasExited) child.kill('SIGTERM');
-      await exit;
+      return exit;
     },
   };
 }

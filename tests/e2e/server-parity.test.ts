@@ -4,7 +4,7 @@
  * same deterministic demo engine), and the final stores and the ordered custom events are equal.
  * What differs by nature is left out: message ids, timestamps, durations, and subgraph task ids.
  */
-import type { Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeSerious, clickAndWaitRun, ready, runToEnd, servedApp, tableNames } from './appPage';
 import { freePort, startLangGraphServer, type LangGraphServer } from './langgraphServer';
@@ -120,6 +120,15 @@ async function runSchema(page: Page) {
 
 const connectionState = (page: Page) => page.getByTestId('connection-status').getAttribute('data-state');
 
+/** A page of the app in `context`, connected to the server (`?api=`), its page errors added to `errors`. */
+async function openOnServer(context: BrowserContext, errors: string[] = []): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${app.url}?api=${encodeURIComponent(server.url)}`);
+  await expect.poll(() => connectionState(page), { timeout: 30_000 }).toBe('server');
+  return page;
+}
+
 describe('the schema graph in the tab and on a LangGraph server', () => {
   it('ends with the same stores and the same custom events, in the same order', async () => {
     const context = await app.browser.newContext();
@@ -131,10 +140,7 @@ describe('the schema graph in the tab and on a LangGraph server', () => {
     await ready(tab);
     const inTab = await runSchema(tab);
 
-    const remote = await context.newPage();
-    remote.on('pageerror', (e) => errors.push(e.message));
-    await remote.goto(`${app.url}?api=${encodeURIComponent(server.url)}`);
-    await expect.poll(() => connectionState(remote), { timeout: 30_000 }).toBe('server');
+    const remote = await openOnServer(context, errors);
     await expect(remote.getByTestId('connection-status').textContent()).resolves.toContain(
       `Connected to ${server.url} (LangGraph server 1.5.1)`,
     );
@@ -203,11 +209,8 @@ describe('the schema graph in the tab and on a LangGraph server', () => {
 
   it('on the server: approval (reject, then approve), the thread list and state, Stop', async () => {
     const context = await app.browser.newContext();
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.url}?api=${encodeURIComponent(server.url)}`);
-    await expect.poll(() => connectionState(page), { timeout: 30_000 }).toBe('server');
+    const page = await openOnServer(context, errors);
 
     await page.getByRole('checkbox', { name: 'Ask before applying schema changes' }).check();
     expect(await runToEnd(page, 'a school with students and courses')).toBe('interrupted');
@@ -262,9 +265,7 @@ describe('the schema graph in the tab and on a LangGraph server', () => {
 
   it('a server that stops mid-run fails the run with a clear message; switching to the tab runs again', async () => {
     const context = await app.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.url}?api=${encodeURIComponent(server.url)}`);
-    await expect.poll(() => connectionState(page), { timeout: 30_000 }).toBe('server');
+    const page = await openOnServer(context);
     await recordEvents(page);
     await page.getByRole('textbox', { name: 'Requirements' }).fill('a shop with customers, orders and products');
     await page.getByRole('button', { name: 'Run', exact: true }).click();

@@ -3,27 +3,13 @@
  * `PORT`, serves a fixture graph over HTTP with every stream the app relies on, and stops, port
  * freed, when the script's PID is killed. The first run may install `server/` (npm ci).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST, ROOT, startLangGraphServer, type LangGraphServer } from './langgraphServer';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = resolve(ROOT, 'tests/fixtures/server');
-const HOST = '127.0.0.1';
-
-/** A port nothing listens on right now: bind port 0, read it, let it go. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
 
 /** True when `port` can be bound, i.e. the server let it go. */
 function portIsFree(port: number): Promise<boolean> {
@@ -59,31 +45,11 @@ function parseSse(body: string): SseEvent[] {
     .filter((e) => e.data !== undefined);
 }
 
-let port: number;
-let base: string;
-let child: ChildProcess;
-let output = '';
-let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+let server: LangGraphServer;
 const ignoreBefore = readFileSync(resolve(FIXTURE, '.gitignore'), 'utf8');
 
-/** Waits for `GET /ok`, failing fast (with the script's output) if the script exits first. */
-async function waitUntilReady(): Promise<void> {
-  let exited = false;
-  void exit.then(() => (exited = true));
-  for (;;) {
-    if (exited) throw new Error(`server/start.mjs exited before the server answered:\n${output}`);
-    try {
-      const res = await fetch(`${base}/ok`);
-      if (res.ok && ((await res.json()) as { ok?: boolean }).ok === true) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function post(path: string, body: unknown): Promise<Response> {
-  const res = await fetch(`${base}${path}`, {
+  const res = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -94,32 +60,19 @@ async function post(path: string, body: unknown): Promise<Response> {
 
 beforeAll(async () => {
   rmSync(resolve(FIXTURE, '.langgraph_api'), { recursive: true, force: true });
-  port = await freePort();
-  base = `http://${HOST}:${port}`;
-  child = spawn(process.execPath, ['server/start.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), TABGRAPH_LANGGRAPH_CONFIG: resolve(FIXTURE, 'langgraph.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  exit = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  await waitUntilReady();
+  server = await startLangGraphServer({ config: resolve(FIXTURE, 'langgraph.json') });
 }, 240_000); // a first run installs server/ (npm ci) before starting
 
 afterAll(async () => {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    await exit;
-  }
+  await server?.stop();
   rmSync(resolve(FIXTURE, '.langgraph_api'), { recursive: true, force: true });
 }, 30_000);
 
 describe('npm run server (server/start.mjs)', () => {
   it('announces its URL once the API answers', async () => {
     // The ready line is printed right after the script's own /ok check, which may trail ours.
-    while (!output.includes(`ready: ${base}`)) await new Promise((r) => setTimeout(r, 50));
-    expect(output).toContain(`[server] Tabgraph's LangGraph server is ready: ${base}`);
+    while (!server.output().includes(`ready: ${server.url}`)) await new Promise((r) => setTimeout(r, 50));
+    expect(server.output()).toContain(`[server] Tabgraph's LangGraph server is ready: ${server.url}`);
   });
 
   it('streams a run of the fixture graph: custom events, writer chunks, updates and values', async () => {
@@ -155,18 +108,17 @@ describe('npm run server (server/start.mjs)', () => {
     ]);
 
     // The run's result is the thread's state.
-    const state = (await (await fetch(`${base}/threads/${thread.thread_id}/state`)).json()) as {
+    const state = (await (await fetch(`${server.url}/threads/${thread.thread_id}/state`)).json()) as {
       values: { messages: { content: string }[] };
     };
     expect(state.values.messages.map((m) => m.content)).toEqual(['hello', 'echo: hello']);
   });
 
   it("stops when the script's PID is killed: the script exits cleanly and the port is free", async () => {
-    child.kill('SIGTERM');
-    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
     // The script exits only after every server process has: nothing may hold the port now.
-    expect(await portIsFree(port)).toBe(true);
-    await expect(fetch(`${base}/ok`)).rejects.toThrow();
+    expect(await portIsFree(server.port)).toBe(true);
+    await expect(fetch(`${server.url}/ok`)).rejects.toThrow();
   });
 
   it('leaves tracked files alone (the fixture .gitignore already names .langgraph_api)', () => {

@@ -37,3 +37,13 @@ export function fixedEngineManager(engine: ChatEngine): EngineManager {
     deleteCache: async () => {},
   };
 }
+
+/** The text of the tokens `engine` streams for `req`. */
+export async function streamedText(engine: ChatEngine, req: ChatRequest): Promise<string> {
+  let out = '';
+  for await (const c of engine.stream(req)) if (c.type === 'token') out += c.content;
+  return out;
+}
+
+/** The demo engine's answer to a request that brings no demo answer of its own: it says what it is, and echoes. */
+export const demoEcho = (said: string) => `This is the offline demo engine, without an LLM. You said: ${said}`;

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { connect, type TabgraphClient } from '../../src/client/client';
 import { createSessionStores, type SessionStores } from '../../src/client/stores';
 import type { WorkerEvent } from '../../src/protocol';
@@ -58,6 +59,26 @@ export function createHarness(options: HostOptions): Harness {
   });
   return h;
 }
+
+/**
+ * For a test file: `open` creates a harness as `createHarness` does, and each harness it opened
+ * is closed after the test that opened it.
+ */
+export function harnessPerTest(): (options: HostOptions) => Harness {
+  const opened: Harness[] = [];
+  afterEach(() => {
+    for (const h of opened.splice(0)) h.close();
+  });
+  return (options) => {
+    const h = createHarness(options);
+    opened.push(h);
+    return h;
+  };
+}
+
+/** Matches the event that ends run `runId`: any `run.*` event but `run.started`. */
+export const ended = (runId: string) => (e: WorkerEvent) =>
+  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
 
 /** Replaces run-specific ids and times so two runs of one graph compare equal. */
 export function scrub(value: unknown): unknown {

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
 import type { ChatRequest } from '../../src/engines/types';
-import type { WorkerEvent } from '../../src/protocol';
 import { fixedEngineManager } from '../support/engines';
-import { createHarness, type Harness } from '../support/harness';
+import { ended, harnessPerTest } from '../support/harness';
 
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
+const openHarness = harnessPerTest();
 
 /** The demo engine, remembering every request so a test can read the prompts. */
 function recordingEngine() {
@@ -27,25 +22,29 @@ function recordingEngine() {
 }
 
 const modes = ['values', 'updates'] as const;
-const ended = (runId: string) => (e: WorkerEvent) =>
-  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
+
+/** A harness over the schema graph (checkpointed, so runs can pause) and a run that pauses before apply. */
+function pausedBeforeApply(engine: DemoEngine, requirements: string) {
+  const h = openHarness({
+    graphs: [schemaEntry],
+    engines: fixedEngineManager(engine),
+    checkpointer: new MemorySaver(),
+  });
+  const runId = h.client.run({
+    graph: 'schema',
+    input: { requirements },
+    streamModes: [...modes],
+    subgraphs: false,
+    interruptBefore: ['apply'],
+  });
+  h.stores.begin(runId, 'schema', [...modes], false);
+  return { h, runId };
+}
 
 describe('human approval before schema operations are applied', () => {
   it('pauses before apply, shows the pending operations, and approve resumes to a validated schema', async () => {
     const { engine } = recordingEngine();
-    h = createHarness({
-      graphs: [schemaEntry],
-      engines: fixedEngineManager(engine),
-      checkpointer: new MemorySaver(),
-    });
-    const runId = h.client.run({
-      graph: 'schema',
-      input: { requirements: 'a blog with users and posts' },
-      streamModes: [...modes],
-      subgraphs: false,
-      interruptBefore: ['apply'],
-    });
-    h.stores.begin(runId, 'schema', [...modes], false);
+    const { h, runId } = pausedBeforeApply(engine, 'a blog with users and posts');
     const paused = await h.waitFor(ended(runId));
     expect(paused.type).toBe('run.interrupted');
     expect(paused.type === 'run.interrupted' && paused.next).toEqual(['apply']);
@@ -64,18 +63,7 @@ describe('human approval before schema operations are applied', () => {
 
   it('reject returns to design with the reason in the prompt, then pauses again', async () => {
     const { engine, requests } = recordingEngine();
-    h = createHarness({
-      graphs: [schemaEntry],
-      engines: fixedEngineManager(engine),
-      checkpointer: new MemorySaver(),
-    });
-    const runId = h.client.run({
-      graph: 'schema',
-      input: { requirements: 'a shop with products and orders' },
-      streamModes: [...modes],
-      subgraphs: false,
-      interruptBefore: ['apply'],
-    });
+    const { h, runId } = pausedBeforeApply(engine, 'a shop with products and orders');
     await h.waitFor(ended(runId));
     const before = requests.length;
     const reason = 'Please add a created_at column to every table';

@@ -1,25 +1,16 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
 import type { Endpoint, WorkerEvent } from '../../src/protocol';
 import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
 import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
-import { createHarness, type Harness } from '../support/harness';
+import { ended, harnessPerTest } from '../support/harness';
 import { mulberry32 } from '../support/random';
+import { casesTried } from '../support/tally';
 
-const tried: Record<string, number> = {};
-const tally = (kind: string) => (tried[kind] = (tried[kind] ?? 0) + 1);
-afterAll(() => console.log(`fault cases tried: ${JSON.stringify(tried)}`));
-
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
-
-const ended = (runId: string) => (e: WorkerEvent) =>
-  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
+const { tally } = casesTried('fault');
+const openHarness = harnessPerTest();
 
 /** Counts the listeners the host keeps on its endpoint, to catch leaks. */
 function countingEndpoint(port: MessagePort): Endpoint & { listeners: () => number } {
@@ -53,7 +44,7 @@ describe('faults: the app recovers and loses nothing', () => {
         yield chunk;
       }
     };
-    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(flaky) });
+    const h = openHarness({ graphs: [demoEntry], engines: fixedEngineManager(flaky) });
     const first = h.client.run({ graph: 'demo', input: { topic: 't' }, streamModes: ['values'], subgraphs: false });
     h.stores.begin(first, 'demo', ['values'], false);
     const end = await h.waitFor(ended(first));
@@ -190,7 +181,7 @@ describe('faults: the app recovers and loses nothing', () => {
   }, 240_000);
 
   it('100 runs back to back: no growth in listeners and bounded retained memory', async () => {
-    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
+    const h = openHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
     const gc = (globalThis as { gc?: () => void }).gc;
     const heap = () => {
       gc?.();

@@ -1,20 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/client';
 import type { WorkerEvent } from '../../src/protocol';
 import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
-import { createHarness, type Harness } from '../support/harness';
+import { ended, harnessPerTest } from '../support/harness';
 import { mulberry32 } from '../support/random';
+import { casesTried } from '../support/tally';
 
-const counts: Record<string, number> = {};
-const count = (kind: string) => (counts[kind] = (counts[kind] ?? 0) + 1);
-afterAll(() => console.log(`fuzz cases tried: ${JSON.stringify(counts)}`));
-
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
+const { tally } = casesTried('fuzz');
+const openHarness = harnessPerTest();
 
 const TYPES = [
   'run',
@@ -59,17 +53,17 @@ function randomCommand(rand: () => number): Record<string, unknown> {
 
 describe('fuzzed protocol messages', () => {
   it('page -> worker: 300 random commands each get an answer or are ignored safely, and the host keeps working', async () => {
-    h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
+    const h = openHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine()) });
     const rand = mulberry32(20261124);
     for (let i = 0; i < 300; i++) {
       const msg = randomCommand(rand);
       // A fuzzed command that happens to be a valid run must not leave a run active for the next one.
       if (msg.type === 'run' || msg.type === 'resume') msg.runId = `fuzz-${i}`;
       h.client.send(msg as never);
-      count(`command:${String(msg.type)}`);
+      tally(`command:${String(msg.type)}`);
     }
     h.client.send('not even an object' as never);
-    count('command:string');
+    tally('command:string');
     await new Promise((r) => setTimeout(r, 300));
     const errors = h.events.filter((e) => e.type === 'error' || e.type === 'run.rejected');
     expect(errors.length).toBeGreaterThan(200);
@@ -87,7 +81,7 @@ describe('fuzzed protocol messages', () => {
       subgraphs: false,
     });
     h.stores.begin(runId, 'demo', ['values'], false);
-    const end = await h.waitFor((e) => e.runId === runId && e.type !== 'run.started' && e.type.startsWith('run.'));
+    const end = await h.waitFor(ended(runId));
     expect(['run.completed', 'run.rejected']).toContain(end.type);
   });
 
@@ -121,7 +115,7 @@ describe('fuzzed protocol messages', () => {
         valid += good;
         ch.port1.postMessage({ kind: 'batch', events });
       }
-      count('event-batch');
+      tally('event-batch');
     }
     await new Promise((r) => setTimeout(r, 200));
     expect(got.filter((e) => e.type === 'run.completed')).toHaveLength(valid);

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSessionStores } from '../../src/client/stores';
 import { parseNdjson, replay, RunRecorder, toNdjson } from '../../src/client/recording/ndjson';
 import { demoEntry } from '../support/graphs';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
-import { createHarness, type Harness } from '../support/harness';
+import { harnessPerTest } from '../support/harness';
 import { comparable } from '../support/compare';
 
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
+const openHarness = harnessPerTest();
 
 async function recordDemoRun() {
-  h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine(undefined, 2)) });
+  const h = openHarness({ graphs: [demoEntry], engines: fixedEngineManager(new ScriptedEngine(undefined, 2)) });
   const recorder = new RunRecorder();
   h.client.subscribe((batch) => recorder.push(batch));
   const modes = ['values', 'updates', 'messages', 'custom'] as const;

@@ -1,27 +1,18 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySaver } from '@langchain/langgraph/web';
-import type { WorkerEvent } from '../../src/protocol';
 import { schemaEntry } from '../support/graphs';
 import { DemoEngine } from '../../src/engines/demo';
 import type { ChatRequest, ChatEngine, EngineChunk } from '../../src/engines/types';
 import { demoRespond } from '../../src/graphs/schema/demoResponder';
 import { fixedEngineManager } from '../support/engines';
-import { createHarness, type Harness } from '../support/harness';
+import { ended, harnessPerTest } from '../support/harness';
+import { casesTried } from '../support/tally';
 
-const tried: Record<string, number> = {};
-afterAll(() => console.log(`requirement cases tried: ${JSON.stringify(tried)}`));
-
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
-
-const ended = (runId: string) => (e: WorkerEvent) =>
-  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
+const { tried } = casesTried('requirement');
+const openHarness = harnessPerTest();
 
 async function design(requirements: unknown, engine: ChatEngine = new DemoEngine({ tokensPerSecond: 0 })) {
-  h = createHarness({
+  const h = openHarness({
     graphs: [schemaEntry],
     engines: fixedEngineManager(engine),
     checkpointer: new MemorySaver(),

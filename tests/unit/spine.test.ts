@@ -1,27 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import type { StreamMode, WorkerEvent } from '../../src/protocol';
+import type { StreamMode } from '../../src/protocol';
 import { STREAM_MODES } from '../../src/protocol';
 import { demoEntry } from '../support/graphs';
 import { buildDemoGraph } from '../../src/graphs/demo/graph';
 import { normalizeChunk } from '../../src/worker/relay';
 import { fixedEngineManager, ScriptedEngine } from '../support/engines';
-import { createHarness, scrub, type Harness } from '../support/harness';
+import { ended, harnessPerTest, scrub, type Harness } from '../support/harness';
 
 const ANSWER = 'Tabgraph streams every token of this answer.';
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
+const openHarness = harnessPerTest();
 
 function start(engine = new ScriptedEngine(() => ANSWER)) {
-  h = createHarness({ graphs: [demoEntry], engines: fixedEngineManager(engine) });
-  return h;
+  return openHarness({ graphs: [demoEntry], engines: fixedEngineManager(engine) });
 }
-
-const ended = (runId: string) => (e: WorkerEvent) =>
-  e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started';
 
 async function runDemo(hh: Harness, streamModes: StreamMode[], subgraphs: boolean) {
   const runId = hh.client.run({ graph: 'demo', input: { topic: 'streaming' }, streamModes, subgraphs });
@@ -34,10 +26,13 @@ async function runDemo(hh: Harness, streamModes: StreamMode[], subgraphs: boolea
 async function inProcess(streamModes: StreamMode[], subgraphs: boolean) {
   const graph = buildDemoGraph({ engine: () => new ScriptedEngine(() => ANSWER) });
   const out: unknown[] = [];
-  for await (const raw of await graph.stream({ topic: 'streaming' }, {
-    streamMode: streamModes,
-    subgraphs,
-  }))
+  for await (const raw of await graph.stream(
+    { topic: 'streaming' },
+    {
+      streamMode: streamModes,
+      subgraphs,
+    },
+  ))
     out.push(normalizeChunk(raw, subgraphs));
   return out;
 }

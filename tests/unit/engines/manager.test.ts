@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineManager, type EngineManagerOptions } from '../../../src/engines/manager';
+import { streamedText } from '../../support/engines';
 import { fakeGpu, fakeWebLLM } from '../../support/fakeWebLLM';
 import type { ChatEngine, ChatRequest, LoadProgress } from '../../../src/engines/types';
 
@@ -13,11 +14,7 @@ const req: ChatRequest = {
   demo: () => DEMO_ANSWER,
 };
 
-async function text(engine: ChatEngine) {
-  let out = '';
-  for await (const c of engine.stream(req)) if (c.type === 'token') out += c.content;
-  return out;
-}
+const text = (engine: ChatEngine) => streamedText(engine, req);
 
 function setup(behaviour: Parameters<typeof fakeWebLLM>[0] = {}, opts: EngineManagerOptions = {}) {
   const fake = fakeWebLLM(behaviour);

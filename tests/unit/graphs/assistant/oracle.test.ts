@@ -3,7 +3,7 @@
  * LangGraph yields in-process for the same graph, input and engine (every mode, subgraphs on).
  */
 import { MemorySaver } from '@langchain/langgraph-checkpoint';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DemoEngine } from '../../../../src/engines/demo';
 import { graph } from '../../../../src/graphs/assistant/graph';
 import { sharedDdlValidator } from '../../../../src/graphs/schema/pglite/pglite';
@@ -12,20 +12,16 @@ import { STREAM_MODES, type WorkerEvent } from '../../../../src/protocol';
 import { graphEntry } from '../../../../src/worker/registry';
 import { normalizeChunk, OrderedCustomEventHandler } from '../../../../src/worker/relay';
 import { fixedEngineManager } from '../../../support/engines';
-import { createHarness, scrub, type Harness } from '../../../support/harness';
+import { ended, harnessPerTest, scrub } from '../../../support/harness';
 
 const assistantEntry = graphEntry('assistant', () => import('../../../../src/graphs/assistant/graph'));
 
 beforeAll(() => sharedDdlValidator().validate([]), 120_000);
 
-let h: Harness | null = null;
-afterEach(() => {
-  h?.close();
-  h = null;
-});
+const openHarness = harnessPerTest();
 
 async function overProtocol(question: string, checkpointer?: MemorySaver) {
-  h = createHarness({
+  const h = openHarness({
     graphs: [assistantEntry],
     engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0 })),
     ...(checkpointer ? { checkpointer } : {}),
@@ -33,11 +29,8 @@ async function overProtocol(question: string, checkpointer?: MemorySaver) {
   const modes = [...STREAM_MODES];
   const runId = h.client.run({ graph: 'assistant', input: { question }, streamModes: modes, subgraphs: true });
   h.stores.begin(runId, 'assistant', modes, true);
-  const end = await h.waitFor(
-    (e) => e.runId === runId && e.type.startsWith('run.') && e.type !== 'run.started',
-    60_000,
-  );
-  return { end, events: h.events.filter((e) => e.runId === runId) };
+  const end = await h.waitFor(ended(runId), 60_000);
+  return { end, events: h.events.filter((e) => e.runId === runId), stores: h.stores };
 }
 
 /**
@@ -95,7 +88,7 @@ describe('the assistant over the protocol', () => {
   });
 
   it("the page's stores get the model's tokens and the tools' seed events", async () => {
-    const { events } = await overProtocol('What is 12 * (3 + 4)?');
+    const { events, stores } = await overProtocol('What is 12 * (3 + 4)?');
     const custom = events.filter((e) => e.type === 'custom');
     const tools = custom
       .filter((e) => e.type === 'custom' && e.name.startsWith('tool_'))
@@ -106,7 +99,7 @@ describe('the assistant over the protocol', () => {
       ['tool_start', 'tools', 'calculator'],
       ['tool_success', 'tools', 'calculator'],
     ]);
-    const run = h!.stores.current();
+    const run = stores.current();
     expect(run.status).toBe('completed');
     // One token stream per model call, under the node that made it, holding the model's raw JSON.
     expect(run.tokens.map((t) => [t.agentName, t.node])).toEqual([
