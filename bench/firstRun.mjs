@@ -67,7 +67,8 @@ async function firstRunProbe() {
       for (const ev of events) {
         if (ev.type === 'custom' && ev.name === 'step_complete' && ev.data?.step === 'validate' && !out.validatedAt) {
           out.validatedAt = t;
-          out.validation = ev.data.result;
+          // `details` holds {ok, durationMs} (the seed's `result` is a sentence); older builds put them in `result`.
+          out.validation = ev.data.details ?? ev.data.result;
         } else if (['run.completed', 'run.failed', 'run.cancelled', 'run.rejected'].includes(ev.type)) {
           out.endAt = t;
           out.endType = ev.type;

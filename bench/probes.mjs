@@ -1,13 +1,14 @@
 /**
  * Code that runs inside the page (passed to `page.evaluate` / `addInitScript`). Each function is
  * self-contained: Playwright serialises it, so it may not use anything from this module's scope.
- * The app exposes its live `Session` as `window.__tabgraph` (src/main.ts).
+ * The app exposes its page `Controller` as `window.__tabgraph` (src/main.ts): `start(req)` returns
+ * the run id, `onEvents(listener)` sees every batch after the stores applied it, `ping()`.
  */
 
 /**
  * Init script: records when the page became interactive (Run button enabled) and when the worker
- * first answered a ping, sent the moment the session exists (main.ts sets `__tabgraph` right after
- * creating the worker and mounting the app).
+ * first answered a ping, sent the moment the controller exists (main.ts sets `__tabgraph` right
+ * after creating the worker and mounting the app).
  */
 export function startupProbe() {
   const marks = { runEnabledAt: null, workerReadyAt: null, sessionAt: null };
@@ -30,7 +31,7 @@ export function startupProbe() {
     set(value) {
       session = value;
       marks.sessionAt = performance.now();
-      value['client'].request({ type: 'ping' }).then(() => (marks.workerReadyAt = performance.now()));
+      value.ping().then(() => (marks.workerReadyAt = performance.now()));
     },
   });
 }
@@ -58,14 +59,22 @@ export async function readStartup() {
 export async function clockOffset(rounds) {
   const s = window.__tabgraph;
   const out = [];
+  // The ping's `ack` passes through the controller's event listeners too: that gives its `ts`.
+  /** @type {number | null} */
+  let ackTs;
+  const off = s.onEvents((events) => {
+    for (const e of events) if (e.type === 'ack') ackTs = e.ts;
+  });
   for (let i = 0; i < rounds; i++) {
+    ackTs = null;
     const t0 = performance.timeOrigin + performance.now();
-    const ack = await s['client'].request({ type: 'ping' });
+    await s.ping();
     const t1 = performance.timeOrigin + performance.now();
-    out.push({ offset: ack.ts - (t0 + t1) / 2, rtt: t1 - t0 });
+    if (ackTs !== null) out.push({ offset: ackTs - (t0 + t1) / 2, rtt: t1 - t0 });
   }
+  off();
   out.sort((a, b) => a.rtt - b.rtt);
-  return out[0];
+  return out[0] ?? { offset: null, rtt: null };
 }
 
 /**
@@ -130,7 +139,7 @@ export async function baseline({ graph, input, streamModes, subgraphs }) {
 /**
  * One relayed run through the whole app: graph, relay, postMessage, validation, stores, Svelte.
  *
- * Store side: a `session.onEvents` listener (it runs right after `stores.apply`) counts the run's
+ * Store side: a `controller.onEvents` listener (it runs right after `stores.apply`) counts the run's
  * `custom_token` events and takes each one's age (page clock minus the worker's `ev.ts`); the
  * first animation frame after each batch (plus one macrotask, i.e. after that frame's rendering)
  * gives the age at paint. DOM side: a MutationObserver on the token output (`data-testid=
@@ -216,7 +225,7 @@ export async function relayedRun({ graph, input, streamModes, subgraphs, settleM
   });
 
   const startAt = now();
-  runId = s.run({ graph, input, streamModes, subgraphs });
+  runId = s.start({ graph, input, streamModes, subgraphs });
   await ended;
   expectTokens = tokens;
   if (dom.lastCount >= tokens && dom.countDoneAt === null) dom.countDoneAt = performance.now();
@@ -265,4 +274,148 @@ export async function heapAfterGc(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   return usedSize;
+}
+
+/**
+ * The stream inspector over a long log (run it after a run that logged ~100,000 events): scrolls
+ * the list from top to bottom and back in big jumps and small steps, one step per frame, then
+ * types searches into its filter. Records every frame's duration (rAF to rAF), long tasks, and
+ * for each search the time from the input event to the frame that shows its rows.
+ */
+export async function inspectorProbe({ steps, queries }) {
+  const list = document.querySelector('[data-testid="inspector-list"]');
+  const filter = document.getElementById('inspector-filter');
+  if (!list || !filter) return { error: 'no inspector list or filter' };
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+  const longTasks = [];
+  const lto = new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) longTasks.push(e.duration);
+  });
+  lto.observe({ type: 'longtask', buffered: false });
+  const rows = () => list.querySelectorAll('[role="row"]').length;
+  const max = () => list.scrollHeight - list.clientHeight;
+  /** Scrolls to each position, one per frame; returns the frame durations. */
+  const scrollThrough = async (/** @type {number[]} */ tops) => {
+    const out = [];
+    let last = await frame();
+    for (const top of tops) {
+      list.scrollTop = top;
+      const t = await frame();
+      out.push(t - last);
+      last = t;
+      if (rows() === 0) blank += 1;
+    }
+    return out;
+  };
+  let blank = 0;
+  const height = max();
+  // Jumps across the whole log (a scrollbar drag), then a steady scroll of 4 rows a frame (a
+  // wheel or trackpad), then back to the end.
+  const jumps = await scrollThrough(Array.from({ length: steps }, (_, i) => (((i * 7919) % steps) / steps) * height));
+  const steady = await scrollThrough(Array.from({ length: steps }, (_, i) => height / 2 + i * 96));
+  await scrollThrough([height]);
+  const frames = [...jumps, ...steady];
+  const searches = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    filter.value = q;
+    filter.dispatchEvent(new Event('input', { bubbles: true }));
+    await frame();
+    const t1 = await frame();
+    const count = document.querySelector('[data-testid="inspector-count"]')?.textContent?.trim() ?? '';
+    // Scroll through the filtered rows too.
+    const fr = [];
+    let l2 = t1;
+    for (let i = 0; i <= 20; i++) {
+      list.scrollTop = (i / 20) * max();
+      const t = await frame();
+      fr.push(t - l2);
+      l2 = t;
+    }
+    searches.push({ query: q, to_frame_ms: t1 - t0, count, scroll_frame_max_ms: Math.max(...fr) });
+  }
+  filter.value = '';
+  filter.dispatchEvent(new Event('input', { bubbles: true }));
+  await frame();
+  lto.disconnect();
+  const pct = (xs, x) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(x * (sorted.length - 1)))];
+  };
+  return {
+    logged: window.__tabgraph.stores.current().logTotal,
+    rows_in_dom: rows(),
+    frames: frames.length,
+    frames_without_rows: blank,
+    frame_p50_ms: pct(frames, 0.5),
+    frame_p95_ms: pct(frames, 0.95),
+    frame_max_ms: Math.max(...frames),
+    jump_frame_p95_ms: pct(jumps, 0.95),
+    steady_frame_p95_ms: pct(steady, 0.95),
+    long_tasks: longTasks.length,
+    longest_task_ms: Math.max(0, ...longTasks),
+    searches,
+  };
+}
+
+/**
+ * The relay's worker side alone: a second instance of the app's worker, driven with raw protocol
+ * messages from a page that only counts `custom_token` events (no validation, stores or UI). Its
+ * baseline (`bench.baseline`, the same graph with nothing relayed) runs in the same worker, so
+ * the ratio of the two is what the relay costs the worker, with the page all but idle.
+ */
+export async function workerOnly({ workerUrl, run, demo }) {
+  const worker = new Worker(workerUrl, { type: 'module' });
+  let listener = () => {};
+  worker.onmessage = (e) => listener(e.data);
+  const request = (cmd) =>
+    new Promise((resolve) => {
+      const requestId = `b-${Math.random()}`;
+      listener = (batch) => {
+        for (const ev of batch.events) if (ev.requestId === requestId) resolve(ev);
+      };
+      worker.postMessage({ ...cmd, requestId });
+    });
+  try {
+    await request({ type: 'engine.select', selection: { kind: 'demo', demo } });
+    const relayedRun = () =>
+      new Promise((resolve) => {
+        const runId = `w-${Math.random()}`;
+        let tokens = 0;
+        let lastTs = 0;
+        const t0 = performance.timeOrigin + performance.now();
+        listener = (batch) => {
+          for (const ev of batch.events) {
+            if (ev.runId !== runId) continue;
+            if (ev.type === 'custom' && ev.name === 'custom_token') {
+              tokens += 1;
+              lastTs = ev.ts;
+            } else if (ev.type.startsWith('run.') && ev.type !== 'run.started') {
+              const t1 = performance.timeOrigin + performance.now();
+              resolve({
+                end: ev.type,
+                tokens,
+                tokens_per_s: (tokens / (t1 - t0)) * 1000,
+                stamped_per_s: (tokens / (lastTs - t0)) * 1000,
+              });
+            }
+          }
+        };
+        worker.postMessage({ type: 'run', runId, ...run });
+      });
+    // Warm both paths, then time them back to back.
+    await request({ type: 'bench.baseline', ...run });
+    await relayedRun();
+    const base = await request({ type: 'bench.baseline', ...run });
+    const rel = await relayedRun();
+    const baseTps = (base.tokens / base.ms) * 1000;
+    return {
+      baseline_tokens_per_s: baseTps,
+      relayed_tokens_per_s: rel.tokens_per_s,
+      worker_only_relay_ratio: rel.tokens_per_s / baseTps,
+      end: rel.end,
+    };
+  } finally {
+    worker.terminate();
+  }
 }

@@ -12,7 +12,8 @@
  * is non-zero only when something could not be measured.
  *
  * Environment: BENCH_DIST (default dist), BENCH_ROUNDS (default 3), CHROMIUM_PATH, and
- * BENCH_ONLY=first-run to measure only the fresh-profile first run (written to bench/out/).
+ * BENCH_ONLY=<parts> to measure only some parts (comma-separated: throughput, latency, memory,
+ * inspector, first-run), written to bench/out/<parts>.json instead of bench/results.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -31,7 +32,11 @@ import { evaluateTargets, printTable } from './report.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.BENCH_DIST ?? join(HERE, '..', 'dist');
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const ONLY = process.env.BENCH_ONLY ?? '';
+/** Parts that can be measured alone; all of them when BENCH_ONLY is unset. */
+const PARTS = ['throughput', 'latency', 'memory', 'inspector', 'first-run'];
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+for (const p of ONLY) if (!PARTS.includes(p)) throw new Error(`BENCH_ONLY=${p}: parts are ${PARTS.join(', ')}`);
+const wanted = (/** @type {string} */ part) => ONLY.length === 0 || ONLY.includes(part);
 
 /** The app's default stream modes (src/App.svelte), on the demo graph. */
 const RUN = {
@@ -53,6 +58,10 @@ const CONFIG = {
   memory_tokens: 100_000,
   memory_runs: 5,
   dom_settle_ms: 400,
+  /** One run of this many tokens logs about twice as many events (custom_token + messages chunk). */
+  inspector_tokens: 50_000,
+  inspector_steps: 150,
+  inspector_queries: ['custom_token', 'messages', 'review', 'values', 'no-such-event'],
 };
 
 const T0 = Date.now();
@@ -90,8 +99,7 @@ async function firstRunOnly() {
 }
 
 async function main() {
-  if (ONLY === 'first-run') return firstRunOnly();
-  if (ONLY) throw new Error(`BENCH_ONLY=${ONLY}: only "first-run" can be measured alone`);
+  if (ONLY.length === 1 && ONLY[0] === 'first-run') return firstRunOnly();
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
   const build = await analyzeBuild(DIST);
@@ -99,27 +107,46 @@ async function main() {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const rounds = [];
   const memory = [];
+  const inspector = [];
   /** @type {any[]} */
-  let first;
+  let first = [];
   try {
-    for (let i = 0; i < ROUNDS; i++) {
-      log(`round ${i + 1}/${ROUNDS}`);
-      rounds.push(await round1(browser, server.url, build, i));
+    if (wanted('throughput') || wanted('latency'))
+      for (let i = 0; i < ROUNDS; i++) {
+        log(`round ${i + 1}/${ROUNDS}`);
+        rounds.push(await round1(browser, server.url, build, i));
+      }
+    if (wanted('memory')) {
+      log('memory');
+      memory.push(await memoryRound(browser, server.url));
     }
-    log('memory');
-    memory.push(await memoryRound(browser, server.url));
-    first = await firstRuns(server.url);
+    if (wanted('inspector'))
+      for (let i = 0; i < ROUNDS; i++) {
+        log(`inspector ${i + 1}/${ROUNDS}`);
+        inspector.push(await inspectorRound(browser, server.url));
+      }
+    if (wanted('first-run')) first = await firstRuns(server.url);
   } finally {
     await browser.close().catch(() => undefined);
     await server.close();
   }
   const version = browser.version();
-  const results = summarize({ build, rounds, memory, first, version, seconds: (Date.now() - started) / 1000 });
+  const results = summarize({
+    build,
+    rounds,
+    memory,
+    inspector,
+    first,
+    version,
+    seconds: (Date.now() - started) / 1000,
+  });
   // Other work on the machine skews absolute figures: say how busy it was.
   results.machine.loadavg_1min = { start: round(loadBefore, 2), end: round(os.loadavg()[0], 2) };
-  await writeFile(join(HERE, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const file = ONLY.length ? join('out', `${ONLY.join('+')}.json`) : 'results.json';
+  if (ONLY.length) await mkdir(join(HERE, 'out'), { recursive: true });
+  await writeFile(join(HERE, file), `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
-  log(`wrote bench/results.json in ${round(results.wall_seconds, 0)} s`);
+  log(`wrote bench/${file} in ${round(results.wall_seconds, 0)} s`);
   const failed = rounds.filter((r) => r.baseline.error);
   if (failed.length) {
     console.error(`[bench] could not measure the in-worker baseline: ${failed[0].baseline.error}`);
@@ -171,36 +198,55 @@ async function round1(
   try {
     log('  started');
     const clock = await page.evaluate(probes.clockOffset, 20);
-    const single = await page.evaluate(probes.rawPostMessage, CONFIG.postmessage.single);
-    const batched = await page.evaluate(probes.rawPostMessage, CONFIG.postmessage.batched);
+    let single = null;
+    let batched = null;
+    let base = null;
+    let throughput = null;
+    if (wanted('throughput')) {
+      single = await page.evaluate(probes.rawPostMessage, CONFIG.postmessage.single);
+      batched = await page.evaluate(probes.rawPostMessage, CONFIG.postmessage.batched);
 
-    // Warm up both paths (JIT, lazy markdown renderer) before timing them.
-    await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: 1000 });
-    await baselineOrError(page);
-    await relayed(page, false);
+      // Warm up both paths (JIT, lazy markdown renderer) before timing them.
+      await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: 1000 });
+      await baselineOrError(page);
+      await relayed(page, false);
 
-    await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: CONFIG.throughput_tokens });
-    // Alternate the order between rounds so drift (thermal, neighbours) does not favour one side.
-    let base;
-    let rel;
-    if (index % 2 === 0) {
-      base = await baselineOrError(page);
-      rel = await relayed(page, false);
-    } else {
-      rel = await relayed(page, false);
-      base = await baselineOrError(page);
+      await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: CONFIG.throughput_tokens });
+      // Alternate the order between rounds so drift (thermal, neighbours) does not favour one side.
+      let rel;
+      if (index % 2 === 0) {
+        base = await baselineOrError(page);
+        rel = await relayed(page, false);
+      } else {
+        rel = await relayed(page, false);
+        base = await baselineOrError(page);
+      }
+      throughput = throughputOf(rel, base);
+      // The same run with the app hidden: what layout and paint cost the relay.
+      const hidden = await relayed(page, false, true);
+      throughput.ui_hidden_store_tokens_per_s = round(
+        (hidden.tokens / (hidden.lastTokenAt - hidden.startAt)) * 1000,
+        0,
+      );
+      throughput.ui_hidden_relay_ratio = base.error
+        ? null
+        : round(throughput.ui_hidden_store_tokens_per_s / base.tokens_per_s, 3);
+      // Where the time goes: CPU time of the worker and of the page's main thread (trace), per
+      // 1,000 tokens, for the bare graph and for the relayed run (tracing slows both a little).
+      Object.assign(throughput, await cpuSplit(browser, page));
+      // The worker side alone (a second worker, a page that only counts).
+      const only = await page.evaluate(probes.workerOnly, {
+        workerUrl: `${url}${build.worker_initial.files[0]}`,
+        run: RUN,
+        demo: { tokensPerSecond: 0, minTokens: CONFIG.throughput_tokens },
+      });
+      throughput.worker_only_relay_ratio = round(only.worker_only_relay_ratio, 3);
+      throughput.worker_only_tokens_per_s = round(only.relayed_tokens_per_s, 0);
+      log('  throughput');
     }
-    const throughput = throughputOf(rel, base);
-    // The same run with the app hidden: what layout and paint cost the relay.
-    const hidden = await relayed(page, false, true);
-    throughput.ui_hidden_store_tokens_per_s = round((hidden.tokens / (hidden.lastTokenAt - hidden.startAt)) * 1000, 0);
-    throughput.ui_hidden_relay_ratio = base.error
-      ? null
-      : round(throughput.ui_hidden_store_tokens_per_s / base.tokens_per_s, 3);
-    log('  throughput');
 
     const latency = [];
-    for (const l of CONFIG.latency) {
+    for (const l of wanted('latency') ? CONFIG.latency : []) {
       // Replace the last run's long output with a short one first: tearing down thousands of
       // rendered paragraphs would otherwise land in this run's first frames.
       await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: 0 });
@@ -237,9 +283,9 @@ async function round1(
       startup,
       clock_offset_ms: round(clock.offset, 2),
       clock_rtt_ms: round(clock.rtt, 2),
-      postmessage_single: trim(single),
-      postmessage_batched: trim(batched),
-      baseline: trim(base),
+      postmessage_single: single && trim(single),
+      postmessage_batched: batched && trim(batched),
+      baseline: base && trim(base),
       throughput,
       latency,
       requests: {
@@ -384,6 +430,75 @@ async function memoryRound(/** @type {import('playwright').Browser} */ browser, 
   }
 }
 
+/** CPU ms per 1,000 tokens of the worker and the page's main thread: the bare graph, then relayed. */
+async function cpuSplit(
+  /** @type {import('playwright').Browser} */ browser,
+  /** @type {import('playwright').Page} */ page,
+) {
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
+  await browser.startTracing(page, { categories });
+  const base = await baselineOrError(page);
+  const baseCpu = threadCpu(JSON.parse((await browser.stopTracing()).toString()));
+  await browser.startTracing(page, { categories });
+  const rel = await relayed(page, false);
+  const relCpu = threadCpu(JSON.parse((await browser.stopTracing()).toString()));
+  const per1k = (/** @type {number} */ ms, /** @type {number} */ tokens) => round((ms / tokens) * 1000, 1);
+  return {
+    cpu_worker_ms_per_1k_tokens_baseline: base.error ? null : per1k(baseCpu.worker, base.tokens),
+    cpu_worker_ms_per_1k_tokens_relayed: per1k(relCpu.worker, rel.tokens),
+    cpu_main_ms_per_1k_tokens_relayed: per1k(relCpu.main, rel.tokens),
+  };
+}
+
+/** Summed CPU time (ms) of the top-level tasks of the page's main thread and of its dedicated worker. */
+function threadCpu(/** @type {{ traceEvents: any[] }} */ { traceEvents }) {
+  const names = new Map();
+  for (const e of traceEvents) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+  const out = { main: 0, worker: 0 };
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || e.name !== 'RunTask') continue;
+    const n = names.get(`${e.pid}:${e.tid}`) ?? '';
+    const cpu = (e.tdur ?? e.dur ?? 0) / 1000;
+    if (n === 'CrRendererMain') out.main += cpu;
+    else if (n.startsWith('DedicatedWorker')) out.worker += cpu;
+  }
+  return out;
+}
+
+/**
+ * The stream inspector over a log of about 100,000 events (one run of CONFIG.inspector_tokens
+ * tokens, in a fresh page): the page heap with that log, then frame times while scrolling the
+ * whole log, and while searching it.
+ */
+async function inspectorRound(/** @type {import('playwright').Browser} */ browser, /** @type {string} */ url) {
+  const { context, page } = await openApp(browser, url);
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: 1000 });
+    await relayed(page, false);
+    const before = await probes.heapAfterGc(cdp);
+    await page.evaluate(probes.selectDemo, { tokensPerSecond: 0, minTokens: CONFIG.inspector_tokens });
+    const r = await relayed(page, false);
+    const after = await probes.heapAfterGc(cdp);
+    const probe = await page.evaluate(probes.inspectorProbe, {
+      steps: CONFIG.inspector_steps,
+      queries: CONFIG.inspector_queries,
+    });
+    if (probe.error) throw new Error(`inspector probe: ${probe.error}`);
+    const { searches, ...frames } = probe;
+    return {
+      tokens: r.tokens,
+      ...frames,
+      heap_growth_with_log_mb: round((after - before) / 1e6, 2),
+      search_to_frame_max_ms: round(Math.max(...searches.map((/** @type {any} */ x) => x.to_frame_ms)), 1),
+      search_scroll_frame_max_ms: round(Math.max(...searches.map((/** @type {any} */ x) => x.scroll_frame_max_ms)), 1),
+      searches,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 /** Drops bulky fields from a probe result. */
 function trim(/** @type {Record<string, unknown>} */ o) {
   /** @type {Record<string, unknown>} */
@@ -403,17 +518,18 @@ function firstRunMeasure(/** @type {any[]} */ runs) {
 }
 
 function summarize(
-  /** @type {{ build: any, rounds: any[], memory: any[], first: any[], version: string, seconds: number }} */ {
+  /** @type {{ build: any, rounds: any[], memory: any[], inspector: any[], first: any[], version: string, seconds: number }} */ {
     build,
     rounds,
     memory,
+    inspector,
     first,
     version,
     seconds,
   },
 ) {
   const cpus = os.cpus();
-  const pick = (/** @type {(r: any) => any} */ f) => rounds.map(f);
+  const pick = (/** @type {(r: any) => any} */ f) => rounds.map(f).filter((x) => x != null);
   const latencyMeasure = (/** @type {number} */ i) => {
     const runs = pick((r) => r.latency[i]);
     const flat = runs.map((l) => ({
@@ -452,7 +568,9 @@ function summarize(
       runs,
     };
   };
-  const measures = [
+  const hasThroughput = rounds.some((r) => r.throughput);
+  const hasLatency = rounds.some((r) => r.latency.length);
+  const all = [
     {
       id: 'postmessage_single',
       what: 'Raw postMessage, Blob-URL worker to page, one protocol-shaped event per message',
@@ -480,8 +598,7 @@ function summarize(
       ),
       runs: pick((r) => r.throughput),
     },
-    latencyMeasure(0),
-    latencyMeasure(1),
+    ...(hasLatency ? [latencyMeasure(0), latencyMeasure(1)] : []),
     {
       id: 'size',
       what: 'gzip -9 sizes of the production build (index.html module script and static imports; worker entry; lazy chunks)',
@@ -521,8 +638,30 @@ function summarize(
       ),
       runs: pick((r) => ({ offset_ms: r.clock_offset_ms, rtt_ms: r.clock_rtt_ms })),
     },
-    firstRunMeasure(first),
+    ...(first.length ? [firstRunMeasure(first)] : []),
+    {
+      id: 'inspector',
+      what: `Stream inspector over one run of ${CONFIG.inspector_tokens.toLocaleString('en-US')} tokens (about twice as many events, all kept): heap growth with that log, frame times while scrolling all of it, search to frame`,
+      median: medians(inspector.map(({ searches: _s, ...flat }) => flat)),
+      runs: inspector,
+    },
   ];
+  // With BENCH_ONLY, only the parts measured.
+  const have = {
+    postmessage_single: hasThroughput,
+    postmessage_batched: hasThroughput,
+    baseline: hasThroughput,
+    throughput: hasThroughput,
+    latency_100: hasLatency,
+    latency_1000: hasLatency,
+    size: rounds.length > 0,
+    startup: rounds.length > 0,
+    clock: rounds.length > 0,
+    memory: memory.length > 0,
+    first_run: first.length > 0,
+    inspector: inspector.length > 0,
+  };
+  const measures = all.filter((m) => have[/** @type {keyof typeof have} */ (m.id)]);
   return {
     date: new Date().toISOString(),
     machine: {

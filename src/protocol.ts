@@ -268,9 +268,10 @@ export const EVENTS = {
   /** Saved threads; `persistent` is false where they live in memory only (no IndexedDB). */
   threads: spec<Reply<{ threads: ThreadInfo[]; persistent: boolean }>>()('reply'),
   /** A thread's saved values (null when none) and the nodes it would run next. */
-  'thread.state': spec<
-    Reply<{ threadId: string; values: unknown; next: string[]; checkpointId?: string; parentId?: string }>
-  >()('reply'),
+  'thread.state':
+    spec<Reply<{ threadId: string; values: unknown; next: string[]; checkpointId?: string; parentId?: string }>>()(
+      'reply',
+    ),
   'thread.history': spec<Reply<{ threadId: string; checkpoints: CheckpointInfo[] }>>()('reply'),
   /** The answer to a request that has no richer reply. */
   ack: spec<Reply<{ ok: boolean; error?: SerializedError }>>()('reply'),

@@ -7,17 +7,38 @@ import {
   type WorkerEventType,
 } from '../protocol';
 import type { SeedEventPayloads } from '../shared/seedEvents';
-import { LIMITS, type LogEntry, type MessageView, type RunState, type RunStatus } from './runState';
+import { LogView } from './eventLog';
+import { LIMITS, type MessageView, type RunState, type RunStatus, type TokenStreamView } from './runState';
+
+/** How a batch is applied. */
+export interface ApplyOptions {
+  /** When the batch reached the page (epoch ms; run times are measured with it). */
+  receivedAt?: number;
+  /**
+   * What event ages are measured from (page clock, `performance.timeOrigin + now()`): absent for
+   * live events, which are aged from the worker's `ts`; a replay passes the moment it handed the
+   * batch over, since its events carry the recording's old timestamps.
+   */
+  agedFrom?: number;
+}
 
 /**
  * Applies a batch of events to the run state and returns the new state (the input is not changed).
  *
  * Events of another run (stale runs) and events already seen (seq not above `lastSeq`) are ignored.
- * Events with `runId: null` only feed `errors`; engine events are reduced elsewhere.
+ * Events with `runId: null` only feed `errors`; engine events are reduced elsewhere. The work is
+ * per batch where it can be: the state is copied once, the clock read once, a token stream or
+ * message growing over many events of the batch copied once.
  */
-export function applyEvents(state: RunState, events: readonly WorkerEvent[], receivedAt = Date.now()): RunState {
-  let d: RunState | null = null;
-  const draft = (): RunState => (d ??= cloneShallow(state));
+export function applyEvents(
+  state: RunState,
+  events: readonly WorkerEvent[],
+  options: ApplyOptions | number = {},
+): RunState {
+  const { receivedAt = Date.now(), agedFrom } = typeof options === 'number' ? { receivedAt: options } : options;
+  let d: Draft | null = null;
+  const draft = (): Draft => (d ??= cloneShallow(state));
+  const now = performance.timeOrigin + performance.now();
   for (const ev of events) {
     if (ev.type === 'error') {
       pushBounded(draft().errors, { context: ev.context, error: ev.error }, LIMITS.errors);
@@ -25,12 +46,41 @@ export function applyEvents(state: RunState, events: readonly WorkerEvent[], rec
     }
     if (ev.runId === null) continue;
     if (ev.runId !== state.runId || ev.seq <= (d ?? state).lastSeq) continue;
-    applyRunEvent(draft(), ev, receivedAt);
+    applyRunEvent(draft(), ev, receivedAt, now - (agedFrom ?? ev.ts));
   }
-  return d ?? state;
+  if (!d) return state;
+  const done: Draft = d;
+  done.log = new LogView(done.log.store, done.log.store.length);
+  done.logTotal = done.log.length;
+  delete done.fresh;
+  return done;
 }
 
-function cloneShallow(s: RunState): RunState {
+/** The state being built for one batch, and the objects already copied for it (changed in place). */
+type Draft = RunState & { fresh?: WeakSet<object> };
+
+/** Marks an object made for this batch: later events of the batch may change it in place. */
+function adopt<T extends object>(s: Draft, item: T): T {
+  (s.fresh ??= new WeakSet()).add(item);
+  return item;
+}
+
+/** `list[i]`, copied once per batch, so it can be changed in place. */
+function owned<T extends object>(s: Draft, list: T[], i: number): T {
+  const fresh = (s.fresh ??= new WeakSet());
+  let item = list[i];
+  if (!fresh.has(item)) {
+    item = { ...item };
+    fresh.add(item);
+    list[i] = item;
+  }
+  return item;
+}
+
+function cloneShallow(s: RunState): Draft {
+  // The log only grows: a state appends to the store it shares with the last one. A second
+  // update of an older state (rare) gets a store of its own.
+  const store = s.log.store.length === s.log.length ? s.log.store : s.log.store.copy(s.log.length);
   return {
     ...s,
     subgraphValues: { ...s.subgraphValues },
@@ -42,7 +92,7 @@ function cloneShallow(s: RunState): RunState {
     nodeOrder: s.nodeOrder.slice(),
     tools: s.tools.slice(),
     customChunks: s.customChunks.slice(),
-    log: s.log.slice(),
+    log: new LogView(store, s.log.length),
     errors: s.errors.slice(),
     stats: { ...s.stats },
   };
@@ -105,30 +155,16 @@ export const RUN_CASES: RunCases = {
 /** Families whose events belong to the run on screen and appear in its log. */
 const LOGGED = new Set<string>(['lifecycle', 'terminal', 'stream', 'custom']);
 
-function applyRunEvent(s: RunState, ev: WorkerEvent, receivedAt: number): void {
+function applyRunEvent(s: Draft, ev: WorkerEvent, receivedAt: number, age: number): void {
   s.lastSeq = ev.seq;
   s.stats.events += 1;
   s.stats.firstEventAt ??= receivedAt;
-  const age = performance.timeOrigin + performance.now() - ev.ts;
   if (Number.isFinite(age) && age >= 0) {
     s.stats.latencySumMs += age;
     s.stats.latencyCount += 1;
   }
-  if (LOGGED.has(EVENTS[ev.type].family)) log(s, ev);
+  if (LOGGED.has(EVENTS[ev.type].family)) s.log.store.append(ev);
   (RUN_CASES[ev.type] as Case<WorkerEventType>)(s, ev as never, receivedAt);
-}
-
-function log(s: RunState, ev: WorkerEvent): void {
-  const entry: LogEntry = {
-    seq: ev.seq,
-    ts: ev.ts,
-    type: ev.type,
-    name: ev.type === 'stream' ? ev.mode : ev.type === 'custom' ? ev.name : ev.type,
-    ns: ev.type === 'stream' || ev.type === 'custom' ? ev.ns : [],
-    data: ev.type === 'stream' ? ev.chunk : ev.type === 'custom' ? ev.data : undefined,
-  };
-  s.logTotal += 1;
-  pushBounded(s.log, entry, LIMITS.log);
 }
 
 function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): void {
@@ -156,7 +192,7 @@ function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): voi
     }
     case 'messages': {
       const [msg, meta] = (Array.isArray(ev.chunk) ? ev.chunk : []) as [
-        { id?: string; type?: string; content?: unknown } | undefined,
+        { id?: string; type?: string; content?: unknown; chunk?: boolean } | undefined,
         { langgraph_node?: string } | undefined,
       ];
       if (!msg) return;
@@ -166,9 +202,38 @@ function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): voi
     case 'custom':
       pushBounded(s.customChunks, ev.chunk, LIMITS.customChunks);
       return;
+    case 'tasks':
+      applyTask(s, ev, receivedAt);
+      return;
     default:
       return;
   }
+}
+
+/**
+ * `tasks` mode: a node starting (`{id, name, input, triggers}`) and ending (`{id, name, result,
+ * error}`), so any graph's timeline and picture show what runs now, not only what has finished.
+ * A subgraph's node is named as the picture draws it: `validate:generate_ddl`.
+ */
+function applyTask(s: RunState, ev: StreamChunkEvent, receivedAt: number): void {
+  const task = ev.chunk as { name?: unknown; result?: unknown; error?: unknown } | null;
+  if (!task || typeof task.name !== 'string' || task.name.startsWith('__')) return;
+  const node = [...ev.ns.map((seg) => seg.split(':')[0]), task.name].join(':');
+  const prev = s.nodes[node];
+  if (!prev) s.nodeOrder.push(node);
+  if (!('result' in task) && !('error' in task)) {
+    s.nodes[node] = { node, status: 'running', startedAt: receivedAt, steps: prev?.steps ?? {} };
+    return;
+  }
+  const failed = task.error !== undefined && task.error !== null;
+  const startedAt = prev?.startedAt;
+  s.nodes[node] = {
+    ...(prev ?? { node, steps: {} }),
+    status: failed ? 'failed' : 'done',
+    endedAt: receivedAt,
+    durationMs: startedAt !== undefined ? receivedAt - startedAt : undefined,
+    ...(failed ? { error: String((task.error as { message?: unknown })?.message ?? task.error) } : {}),
+  };
 }
 
 function isInterruptChunk(chunk: unknown): boolean {
@@ -184,20 +249,21 @@ function textOf(content: unknown): string {
 
 function addMessageChunk(
   s: RunState,
-  msg: { id?: string; type?: string; content?: unknown },
+  msg: { id?: string; type?: string; content?: unknown; chunk?: boolean },
   node: string | undefined,
   ns: string[],
 ): void {
   const id = msg.id ?? `anon-${s.messages.length}`;
-  const i = s.messages.findIndex((m) => m.id === id);
-  const isChunk = (msg.type ?? '').endsWith('chunk') || msg.type === 'AIMessageChunk';
+  const i = s.messages.findLastIndex((m) => m.id === id);
+  // A chunk adds to the message with its id; a whole message replaces it.
+  const isChunk = msg.chunk === true || (msg.type ?? '').endsWith('chunk') || msg.type === 'AIMessageChunk';
   if (i === -1) {
     const view: MessageView = { id, type: (msg.type ?? 'ai').replace(/chunk$/i, ''), content: textOf(msg.content), ns };
     if (node) view.node = node;
-    s.messages.push(view);
+    s.messages.push(adopt(s as Draft, view));
   } else {
-    const prev = s.messages[i];
-    s.messages[i] = { ...prev, content: isChunk ? prev.content + textOf(msg.content) : textOf(msg.content) };
+    const m = owned(s as Draft, s.messages, i);
+    m.content = isChunk ? m.content + textOf(msg.content) : textOf(msg.content);
   }
 }
 
@@ -213,8 +279,14 @@ function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
       s.stats.firstTokenAt ??= receivedAt;
       s.stats.lastTokenAt = receivedAt;
       const i = s.tokens.findLastIndex((t) => t.id === p.id);
-      if (i === -1) s.tokens.push({ id: p.id, agentName: p.agentName, content: p.content, count: 1, node: ev.node });
-      else s.tokens[i] = { ...s.tokens[i], content: s.tokens[i].content + p.content, count: s.tokens[i].count + 1 };
+      if (i === -1) {
+        const view: TokenStreamView = { id: p.id, agentName: p.agentName, content: p.content, count: 1, node: ev.node };
+        s.tokens.push(adopt(s as Draft, view));
+      } else {
+        const t = owned(s as Draft, s.tokens, i);
+        t.content += p.content;
+        t.count += 1;
+      }
       return;
     }
     case 'token_update': {

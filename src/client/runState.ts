@@ -1,4 +1,7 @@
-import type { GraphId, SerializedError, StreamMode, WorkerEvent } from '../protocol';
+import type { GraphId, SerializedError, StreamMode } from '../protocol';
+import { emptyLog, type LogView } from './eventLog';
+
+export type { LogEntry, LogKind, LogView } from './eventLog';
 
 export type RunStatus = 'idle' | 'running' | 'completed' | 'interrupted' | 'cancelled' | 'failed' | 'rejected';
 
@@ -40,16 +43,6 @@ export interface ToolCallView {
   endedAt?: number;
 }
 
-export interface LogEntry {
-  seq: number;
-  ts: number;
-  type: WorkerEvent['type'];
-  /** Stream mode (for `stream`) or event name (for `custom`). */
-  name: string;
-  ns: string[];
-  data: unknown;
-}
-
 export interface ProgressView {
   step: string;
   progress: number;
@@ -69,7 +62,11 @@ export interface RunStats {
   firstEventAt?: number;
   firstTokenAt?: number;
   lastTokenAt?: number;
-  /** Sum and count of event age on arrival (worker ts to page receive), for a mean latency. */
+  /**
+   * Sum and count of event age on arrival (worker ts to page receive), for a mean latency. In a
+   * replay, the age is taken from when the replay handed the batch over, not from the
+   * recording's old timestamps.
+   */
   latencySumMs: number;
   latencyCount: number;
 }
@@ -100,7 +97,9 @@ export interface RunState {
   tools: ToolCallView[];
   /** Latest `config.writer` chunks (stream mode `custom`). */
   customChunks: unknown[];
-  log: LogEntry[];
+  /** Every logged event of the run (lifecycle, stream chunks, custom events), kept compactly. */
+  log: LogView;
+  /** How many events were logged (`log.length`). */
   logTotal: number;
   interruptedNext: string[];
   error: SerializedError | null;
@@ -109,8 +108,8 @@ export interface RunState {
   stats: RunStats;
 }
 
-/** Bounds that keep a 100,000-token run's state small. */
-export const LIMITS = { log: 500, updatesPerNode: 50, customChunks: 50, errors: 50 } as const;
+/** Bounds that keep a 100,000-token run's state small (the event log is kept whole, compactly). */
+export const LIMITS = { updatesPerNode: 50, customChunks: 50, errors: 50 } as const;
 
 export function initialRunState(): RunState {
   return {
@@ -132,7 +131,7 @@ export function initialRunState(): RunState {
     nodeOrder: [],
     tools: [],
     customChunks: [],
-    log: [],
+    log: emptyLog(),
     logTotal: 0,
     interruptedNext: [],
     error: null,

@@ -1,4 +1,4 @@
-import { writable, type Readable } from 'svelte/store';
+import { writable, type Readable, type Writable } from 'svelte/store';
 import type {
   CheckpointInfo,
   GraphId,
@@ -87,6 +87,46 @@ export interface SessionStores extends PageStores {
 /** Most notices kept: older ones have been read or are noise by then. */
 const MAX_NOTICES = 20;
 
+/** Changes the page must show at once; the rest (tokens, chunks) can wait for the next frame. */
+const urgent = (a: RunState, b: RunState) =>
+  a.runId !== b.runId || a.status !== b.status || a.threadId !== b.threadId || a.interruptedNext !== b.interruptedNext;
+
+/**
+ * Publishes a store's value to its subscribers at most once per animation frame, in the frame's
+ * `requestAnimationFrame` callback (just before the page is drawn, so nothing shows later), so
+ * components do work in proportion to frames, not to batches, and none of it in the tasks that
+ * receive the worker's messages. Urgent changes go out at once; a new subscriber gets the latest
+ * value. Without animation frames (node, tests) every change goes out at once.
+ */
+function perFrame<T>(store: Writable<T>, initial: T, isUrgent: (published: T, next: T) => boolean) {
+  const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : null;
+  let published = initial;
+  let latest = initial;
+  let requested = false;
+  const publish = () => {
+    published = latest;
+    store.set(latest);
+  };
+  const onFrame = () => {
+    requested = false;
+    if (latest !== published) publish();
+  };
+  return {
+    set(next: T) {
+      latest = next;
+      if (!raf || isUrgent(published, next)) return publish();
+      if (!requested) {
+        requested = true;
+        raf(onFrame);
+      }
+    },
+    subscribe: ((run, invalidate) => {
+      if (latest !== published) publish();
+      return store.subscribe(run, invalidate);
+    }) as Writable<T>['subscribe'],
+  };
+}
+
 export function createSessionStores(): SessionStores {
   let runState = initialRunState();
   let engineState = initialEngineState();
@@ -101,13 +141,15 @@ export function createSessionStores(): SessionStores {
   const openThread = writable<string | null>(null);
   const history = writable<HistoryState>({ threadId: null, status: 'idle', checkpoints: [] });
   const persistent = writable(true);
+  const runFrames = perFrame(run, runState, urgent);
+  let replayState: ReplayState = { status: 'idle', runId: null };
   const setRun = (next: RunState) => {
     runState = next;
-    run.set(next);
+    runFrames.set(next);
     if (next.threadId) openThread.set(next.threadId);
   };
   return {
-    run: { subscribe: run.subscribe },
+    run: { subscribe: runFrames.subscribe },
     engine: { subscribe: engine.subscribe },
     graphs: { subscribe: graphs.subscribe },
     threads: { subscribe: threads.subscribe },
@@ -119,7 +161,10 @@ export function createSessionStores(): SessionStores {
     persistent: { subscribe: persistent.subscribe },
     current: () => runState,
     apply(events) {
-      const nextRun = applyEvents(runState, events);
+      // A replay's events carry the recording's timestamps: age them from now instead.
+      const replaying = replayState.status === 'replaying' && replayState.runId === runState.runId;
+      const agedFrom = replaying ? performance.timeOrigin + performance.now() : undefined;
+      const nextRun = applyEvents(runState, events, { agedFrom });
       if (nextRun !== runState) setRun(nextRun);
       const nextEngine = applyEngineEvents(engineState, events);
       if (nextEngine !== engineState) engine.set((engineState = nextEngine));
@@ -134,7 +179,7 @@ export function createSessionStores(): SessionStores {
     },
     notify: (message) => notices.update((list) => [...list, message].slice(-MAX_NOTICES)),
     clearNotices: () => notices.set([]),
-    setReplay: (state) => replay.set(state),
+    setReplay: (state) => replay.set((replayState = state)),
     setFollowing: (userId) => following.set(userId),
     setOpenThread: (threadId) => openThread.set(threadId),
     setHistory: (state) => history.set(state),

@@ -13,7 +13,6 @@ export interface GraphContext {
   engine(config?: RunnableConfig): ChatEngine;
 }
 
-
 /** What a graph module may say about itself, in an export named `tabgraph`. All optional. */
 export interface GraphMeta {
   title?: string;

@@ -44,4 +44,3 @@ function stateKeysOf(graph: object): string[] {
   const channels = (graph as { channels?: Record<string, unknown> }).channels ?? {};
   return Object.keys(channels).filter((k) => !k.startsWith('__') && !k.startsWith('branch:') && !k.includes(':'));
 }
-

@@ -28,23 +28,44 @@ export class EventEmitter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private immediatePending = false;
   private readonly ended = new Set<string>();
-  private readonly channel = new MessageChannel();
+  private readonly nextTask: () => void;
+  private closed = false;
 
   constructor(
     private readonly post: (batch: EventBatch) => void,
     private readonly policy: BatchPolicy = DEFAULT_BATCH_POLICY,
   ) {
-    this.channel.port1.onmessage = () => {
+    const onTask = () => {
       this.immediatePending = false;
-      this.flush();
+      if (!this.closed) this.flush();
     };
+    // A task on this thread (`scheduler.postTask`) where there is one: a MessageChannel post goes
+    // through the browser's IPC and back, which costs a loaded machine far more.
+    const scheduler = (globalThis as { scheduler?: { postTask(cb: () => void): Promise<void> } }).scheduler;
+    if (typeof scheduler?.postTask === 'function') this.nextTask = () => void scheduler.postTask(onTask);
+    else {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = onTask;
+      this.nextTask = () => channel.port2.postMessage(0);
+      this.closeChannel = () => {
+        channel.port1.onmessage = null;
+        channel.port1.close();
+      };
+    }
   }
 
-  /** Queues one event. Returns false when it was dropped because its run had ended. */
+  private closeChannel = () => {};
+
+  /**
+   * Queues one event, stamping it with `seq` and `ts` (the object is the emitter's from then on:
+   * callers pass a fresh one). Returns false when it was dropped because its run had ended.
+   */
   emit(event: UnstampedEvent): boolean {
     const runId = event.runId;
     if (runId !== null && this.ended.has(runId)) return false;
-    const stamped = { ...event, seq: ++this.seq, ts: performance.timeOrigin + performance.now() } as WorkerEvent;
+    const stamped = event as WorkerEvent;
+    stamped.seq = ++this.seq;
+    stamped.ts = performance.timeOrigin + performance.now();
     this.queue.push(stamped);
     if (runId !== null && TERMINAL.has(event.type)) {
       this.ended.add(runId);
@@ -78,8 +99,8 @@ export class EventEmitter {
   /** Stops timers and releases the internal channel. */
   close(): void {
     this.flush();
-    this.channel.port1.onmessage = null;
-    this.channel.port1.close();
+    this.closed = true;
+    this.closeChannel();
   }
 
   private schedule(): void {
@@ -87,7 +108,7 @@ export class EventEmitter {
     const wait = this.lastPost + this.policy.intervalMs - performance.now();
     if (wait <= 0) {
       this.immediatePending = true;
-      this.channel.port2.postMessage(0);
+      this.nextTask();
     } else {
       this.timer = setTimeout(() => {
         this.timer = null;

@@ -5,7 +5,7 @@ import type { EventEmitter } from './emitter';
 import type { ChatEngine } from '../engines/types';
 import type { RunnableGraph } from '../graphs/types';
 import { ENGINE_CONFIG_KEY } from '../llm/engine';
-import { normalizeChunk, OrderedCustomEventHandler } from './relay';
+import { StreamRelay } from './relay';
 
 /** A run in progress, as the host tracks it. */
 export interface ActiveRun {
@@ -49,9 +49,11 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
   const runId = cmd.runId;
   const controller = new AbortController();
   let cancelled = false;
-  const customEvents = new OrderedCustomEventHandler((ev) =>
-    emitter.emit({ type: 'custom', runId, name: ev.name, ns: ev.ns, node: ev.node, data: ev.data }),
-  );
+  // Chunks and custom events go out in the order the graph made them (see StreamRelay).
+  const relay = new StreamRelay(cmd.streamModes, cmd.subgraphs, {
+    chunk: ({ mode, ns, chunk }) => emitter.emit({ type: 'stream', runId, mode, ns, chunk }),
+    custom: (ev) => emitter.emit({ type: 'custom', runId, name: ev.name, ns: ev.ns, node: ev.node, data: ev.data }),
+  });
   const threadId = opts.threadId;
   const configurable = threadId ? { thread_id: threadId } : undefined;
   const runConfigurable = { ...configurable, ...(opts.engine ? { [ENGINE_CONFIG_KEY]: opts.engine } : {}) };
@@ -76,20 +78,26 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
       const forked = await graph.updateState({ configurable: { ...configurable, ...from } }, cmd.update, cmd.asNode);
       start = { ...runConfigurable, ...forked.configurable };
     }
-    const stream = await graph.stream(input, {
-      streamMode: cmd.streamModes,
-      subgraphs: cmd.subgraphs,
-      signal: controller.signal,
-      callbacks: [customEvents],
-      configurable: start,
-      ...(cmd.interruptBefore ? { interruptBefore: breakpoints(cmd.interruptBefore) } : {}),
-      ...(cmd.interruptAfter ? { interruptAfter: breakpoints(cmd.interruptAfter) } : {}),
-      recursionLimit: 50,
-    } as Partial<RunnableConfig>);
-    for await (const raw of stream) {
-      if (cancelled) break;
-      const { mode, ns, chunk } = normalizeChunk(raw, cmd.subgraphs);
-      emitter.emit({ type: 'stream', runId, mode, ns, chunk });
+    const { callbacks, writer, configurable: relayConfigurable } = relay.streamOptions();
+    try {
+      const stream = await graph.stream(input, {
+        streamMode: cmd.streamModes,
+        subgraphs: cmd.subgraphs,
+        signal: controller.signal,
+        callbacks,
+        ...(writer ? { writer } : {}),
+        configurable: { ...start, ...relayConfigurable },
+        ...(cmd.interruptBefore ? { interruptBefore: breakpoints(cmd.interruptBefore) } : {}),
+        ...(cmd.interruptAfter ? { interruptAfter: breakpoints(cmd.interruptAfter) } : {}),
+        recursionLimit: 50,
+      } as Partial<RunnableConfig>);
+      relay.started();
+      for await (const raw of stream) {
+        if (cancelled) break;
+        relay.onStreamItem(raw);
+      }
+    } finally {
+      if (!cancelled) relay.finish();
     }
     if (cancelled) return;
     if (configurable) {
@@ -127,7 +135,7 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
       await settle(outcome);
       emitter.emit({ type: 'run.cancelled', runId });
     }
-    customEvents.close();
+    relay.stop();
     return outcome;
   })();
 
@@ -137,6 +145,7 @@ export function executeRun(opts: ExecuteRunOptions): ActiveRun {
     cancel() {
       if (cancelled || emitter.hasEnded(runId)) return;
       cancelled = true;
+      relay.stop();
       controller.abort(new DOMException('The run was cancelled', 'AbortError'));
       resolveCancelWait();
     },

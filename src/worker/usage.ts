@@ -25,7 +25,8 @@ export function reportingUsage(
           return {
             async next() {
               const r = await it.next();
-              if (!r.done && r.value.type === 'usage') emit({ type: 'engine.usage', runId: runId(), ...usageFields(r.value.usage) });
+              if (!r.done && r.value.type === 'usage')
+                emit({ type: 'engine.usage', runId: runId(), ...usageFields(r.value.usage) });
               return r;
             },
             return: (value?: unknown) =>

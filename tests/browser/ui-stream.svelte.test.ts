@@ -54,32 +54,30 @@ describe('streamed markdown (real Chromium)', () => {
     expect(target.textContent).toContain('Done.');
   });
 
-  it('parses at most once per frame, in small slices, and keeps finished blocks', async () => {
+  // The time each slice takes is measured in bench/faults.mjs; here only the behaviour.
+  it('parses only in animation frames, works a backlog off over several frames, and keeps finished blocks', async () => {
     const target = document.createElement('div');
     document.body.append(target);
     const props = $state({ text: '' });
     mounted = mount(StreamingMarkdown, { target, props });
     const paragraph = 'word '.repeat(40) + '\n\n';
-    const t0 = performance.now();
+    const rendered = () => target.querySelectorAll('p:not(.plain)').length;
     for (let i = 0; i < 2000; i++) {
       props.text += paragraph;
       flushSync();
     }
-    // 2,000 updates with no frame in between cost almost nothing: parsing waits for the frame.
-    expect(performance.now() - t0).toBeLessThan(500);
-    // The backlog is worked off a few milliseconds per frame, never in one long task.
-    const gaps: number[] = [];
-    for (let last = performance.now(), n = 0; target.querySelectorAll('p').length < 2000 && n < 600; n++) {
+    // 2,000 updates with no frame in between: nothing parsed yet, parsing waits for the frame.
+    expect(target.querySelectorAll('p')).toHaveLength(0);
+    // The backlog is worked off a slice per frame, never all in one task.
+    const counts: number[] = [];
+    for (let n = 0; rendered() < 2000 && n < 600; n++) {
       await frames(1);
-      const now = performance.now();
-      gaps.push(now - last);
-      last = now;
+      counts.push(rendered());
     }
     expect(target.querySelectorAll('p').length).toBe(2000);
-    // Judged on the 90th percentile: a shared CI machine adds the odd GC or scheduling hiccup.
-    gaps.sort((a, b) => a - b);
-    expect(gaps.length).toBeGreaterThan(3);
-    expect(gaps[Math.floor(gaps.length * 0.9)]).toBeLessThan(50);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]);
+    const growing = counts.filter((c, i) => c > (i === 0 ? 0 : counts[i - 1]));
+    expect(growing.length).toBeGreaterThan(1);
     const first = target.querySelector('p');
     props.text += 'tail';
     flushSync();

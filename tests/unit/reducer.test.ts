@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/protocol';
 import { applyEvents } from '../../src/client/reducer';
-import { beginRun, LIMITS } from '../../src/client/runState';
+import { beginRun } from '../../src/client/runState';
 
 let seq = 0;
 const ev = (e: Record<string, unknown>): WorkerEvent =>
@@ -83,15 +83,83 @@ describe('run reducer (pure)', () => {
     expect(s.schemaProgress).toEqual({ current: 2, total: 4, percentage: 50, operation: 'add' });
   });
 
-  it('keeps the event log bounded and counts everything', () => {
+  it('keeps every event in the log, in order, without changing what an older state shows', () => {
     let s = beginRun('r1', 'demo', ['values'], false);
-    const many = Array.from({ length: LIMITS.log * 3 }, (_, i) =>
-      ev({ type: 'stream', mode: 'values', ns: [], chunk: { i } }),
+    const many = Array.from({ length: 3000 }, (_, i) => ev({ type: 'stream', mode: 'values', ns: [], chunk: { i } }));
+    const half = applyEvents(s, many.slice(0, 1500));
+    s = applyEvents(half, many.slice(1500));
+    expect(s.log.length).toBe(3000);
+    expect(s.logTotal).toBe(3000);
+    expect(s.log.entry(0)).toMatchObject({ type: 'stream', kind: 'mode', name: 'values', ns: [], data: { i: 0 } });
+    expect(s.log.entry(2999).data).toEqual({ i: 2999 });
+    expect(s.log.entry(2999).seq).toBe(many[2999].seq);
+    // The older state still shows its own 1,500 entries, though the store they share grew.
+    expect(half.log.length).toBe(1500);
+    expect(half.log.toJSON().at(-1)?.data).toEqual({ i: 1499 });
+  });
+
+  it('logs token events compactly and gives them back as they arrived', () => {
+    let s = beginRun('r1', 'demo', ['messages'], true);
+    const meta = { langgraph_node: 'write', langgraph_step: 2, tags: ['x'] };
+    const batch: WorkerEvent[] = [];
+    for (const w of ['Hel', 'lo', ' you']) {
+      batch.push(token(w));
+      batch.push(
+        ev({
+          type: 'stream',
+          mode: 'messages',
+          ns: ['w:1'],
+          chunk: [{ type: 'AIMessageChunk', content: w, id: 'm1' }, meta],
+        }),
+      );
+    }
+    batch.push(ev({ type: 'custom', name: 'custom_token', ns: [], data: { content: 7, id: 'odd' } }));
+    s = applyEvents(s, batch);
+    const data = s.log.toJSON().map((e) => e.data);
+    expect(data).toEqual([
+      { content: 'Hel', id: 'm1', agentName: 'designer' },
+      [{ type: 'AIMessageChunk', content: 'Hel', id: 'm1' }, meta],
+      { content: 'lo', id: 'm1', agentName: 'designer' },
+      [{ type: 'AIMessageChunk', content: 'lo', id: 'm1' }, meta],
+      { content: ' you', id: 'm1', agentName: 'designer' },
+      [{ type: 'AIMessageChunk', content: ' you', id: 'm1' }, meta],
+      { content: 7, id: 'odd' },
+    ]);
+    expect(s.log.entry(1)).toMatchObject({ type: 'stream', kind: 'mode', name: 'messages', ns: ['w:1'] });
+    expect(s.tokens).toEqual([expect.objectContaining({ id: 'm1', content: 'Hello you', count: 3 })]);
+    expect(s.messages).toEqual([expect.objectContaining({ id: 'm1', content: 'Hello you', node: 'write' })]);
+  });
+
+  it('searches the log by event name, mode, kind and namespace', () => {
+    let s = beginRun('r1', 'demo', ['values'], true);
+    const events = Array.from({ length: 500 }, (_, i) =>
+      i % 2
+        ? ev({
+            type: 'custom',
+            name: 'custom_token',
+            ns: i % 10 === 1 ? ['review:1'] : [],
+            data: { content: 'x', id: 'a' },
+          })
+        : ev({ type: 'stream', mode: 'values', ns: [], chunk: { i } }),
     );
-    s = applyEvents(s, many);
-    expect(s.log).toHaveLength(LIMITS.log);
-    expect(s.logTotal).toBe(LIMITS.log * 3);
-    expect(s.log.at(-1)?.data).toEqual({ i: LIMITS.log * 3 - 1 });
+    s = applyEvents(s, events);
+    const names = (q: string) => {
+      const { hits, count } = s.log.search(q);
+      return Array.from(hits.subarray(0, count), (i) => s.log.entry(i));
+    };
+    expect(names('TOKEN')).toHaveLength(250);
+    expect(names('TOKEN').every((e) => e.name === 'custom_token')).toBe(true);
+    expect(names('review')).toHaveLength(50);
+    expect(names('values').map((e) => e.data)).toEqual(
+      events.filter((_, i) => i % 2 === 0).map((e) => (e as { chunk: unknown }).chunk),
+    );
+    expect(names('root')).toHaveLength(450);
+    expect(names('nothing-like-this')).toHaveLength(0);
+    // A later search with the same query goes on from where the last one stopped.
+    s = applyEvents(s, [
+      ev({ type: 'custom', name: 'custom_token', ns: ['review:1'], data: { content: 'y', id: 'a' } }),
+    ]);
+    expect(names('review')).toHaveLength(51);
   });
 
   it('a pause chunk does not replace the state, and the terminal event fixes the status', () => {
@@ -104,5 +172,36 @@ describe('run reducer (pure)', () => {
     expect(s.values).toEqual({ requirements: 'x' });
     expect(s.status).toBe('interrupted');
     expect(s.interruptedNext).toEqual(['apply']);
+  });
+});
+
+describe('run reducer: any graph', () => {
+  it('message chunks (as the relay makes them plain) add up to the message; a whole message replaces it', () => {
+    const chunk = (content: string) =>
+      ev({ type: 'stream', mode: 'messages', ns: [], chunk: [{ type: 'ai', id: 'a1', content, chunk: true }, {}] });
+    let s = beginRun('r1', 'assistant', ['messages'], false);
+    s = applyEvents(s, [chunk('2 + 2'), chunk(' = 4.')]);
+    expect(s.messages.map((m) => [m.id, m.type, m.content])).toEqual([['a1', 'ai', '2 + 2 = 4.']]);
+    s = applyEvents(s, [
+      ev({ type: 'stream', mode: 'messages', ns: [], chunk: [{ type: 'ai', id: 'a1', content: 'Four.' }, {}] }),
+    ]);
+    expect(s.messages.map((m) => m.content)).toEqual(['Four.']);
+  });
+
+  it('tasks mode shows which node runs now, in a subgraph by the name the picture draws', () => {
+    const task = (ns: string[], chunk: object) => ev({ type: 'stream', mode: 'tasks', ns, chunk });
+    let s = beginRun('r1', 'g', ['tasks'], true);
+    s = applyEvents(s, [task([], { id: 't1', name: 'plan', input: {}, triggers: ['__start__'] })]);
+    expect(s.nodes.plan.status).toBe('running');
+    s = applyEvents(s, [
+      task([], { id: 't1', name: 'plan', result: [['notes', ['x']]], interrupts: [] }),
+      task(['review:3f2a'], { id: 't2', name: 'check', input: {}, triggers: [] }),
+      task([], { id: 't0', name: '__start__', input: {}, triggers: [] }),
+    ]);
+    expect(s.nodeOrder).toEqual(['plan', 'review:check']);
+    expect(s.nodes.plan.status).toBe('done');
+    expect(s.nodes['review:check'].status).toBe('running');
+    s = applyEvents(s, [task(['review:3f2a'], { id: 't2', name: 'check', result: [], error: { message: 'boom' } })]);
+    expect(s.nodes['review:check']).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });

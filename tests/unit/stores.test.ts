@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { get } from 'svelte/store';
+import type { WorkerEvent } from '../../src/protocol';
 import { createSessionStores } from '../../src/client/stores';
 
 describe('session stores', () => {
@@ -17,5 +19,70 @@ describe('session stores', () => {
     const stores = createSessionStores();
     stores.restore({ threadId: 't', graph: 'schema', status: 'running', values: {}, next: ['apply'] });
     expect(stores.current()).toMatchObject({ status: 'interrupted', interruptedNext: ['apply'], threadId: 't' });
+  });
+});
+
+describe('run store: published per frame', () => {
+  let frames: FrameRequestCallback[] = [];
+  const runFrame = () => {
+    const due = frames;
+    frames = [];
+    for (const f of due) f(0);
+  };
+  beforeEach(() => {
+    frames = [];
+    vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const token = (seq: number, content: string): WorkerEvent => ({
+    type: 'custom',
+    runId: 'r1',
+    seq,
+    ts: performance.timeOrigin + performance.now(),
+    name: 'custom_token',
+    ns: [],
+    data: { content, id: 'm', agentName: 'a' },
+  });
+
+  it('batches show at the next frame, all at once; status changes at once; current() is never behind', () => {
+    const stores = createSessionStores();
+    const seen: string[] = [];
+    stores.run.subscribe((s) => seen.push(s.tokens[0]?.content ?? `<${s.status}>`));
+    stores.begin('r1', 'demo', ['custom'], false);
+    stores.apply([token(1, 'a')]);
+    stores.apply([token(2, 'b')]);
+    stores.apply([token(3, 'c')]);
+    expect(stores.current().tokens[0].content).toBe('abc');
+    expect(seen).toEqual(['<idle>', '<running>']);
+    // A new subscriber gets the latest state.
+    expect(get(stores.run).tokens[0].content).toBe('abc');
+    runFrame();
+    expect(seen.at(-1)).toBe('abc');
+    const n = seen.length;
+    runFrame();
+    expect(seen).toHaveLength(n);
+    // A change of status goes out at once, whatever the frame.
+    stores.apply([token(4, 'd')]);
+    stores.apply([{ type: 'run.completed', runId: 'r1', seq: 5, ts: Date.now() }]);
+    expect(get(stores.run).status).toBe('completed');
+    expect(seen.at(-1)).toBe('abcd');
+  });
+
+  it('a replay measures latency from when a batch is handed over, not from the recording', () => {
+    vi.unstubAllGlobals();
+    const stores = createSessionStores();
+    stores.setReplay({ status: 'replaying', runId: 'r1' });
+    stores.begin('r1', 'demo', ['custom'], false);
+    const hourAgo = performance.timeOrigin + performance.now() - 3_600_000;
+    stores.apply([{ ...token(1, 'a'), ts: hourAgo }]);
+    const { latencySumMs, latencyCount } = stores.current().stats;
+    expect(latencyCount).toBe(1);
+    expect(latencySumMs).toBeLessThan(60_000);
+    // A live run is aged from the worker's timestamp.
+    stores.setReplay({ status: 'done', runId: 'r1' });
+    stores.begin('r2', 'demo', ['custom'], false);
+    stores.apply([{ ...token(1, 'a'), runId: 'r2', ts: hourAgo } as WorkerEvent]);
+    expect(stores.current().stats.latencySumMs).toBeGreaterThan(3_000_000);
   });
 });

@@ -11,6 +11,7 @@ import type {
   ThreadInfo,
   ThreadStatus,
 } from '../../protocol';
+import { messageMetadata, namespaceOf } from '../../shared/streamShapes';
 
 /** One item of `client.runs.stream`: the SSE event name (`mode` or `mode|ns|...`) and its data. */
 export interface ServerStreamPart {
@@ -53,27 +54,7 @@ export function serverStreamModes(modes: readonly StreamMode[]): string[] {
   return [...new Set([...modes.map((m) => SERVER_MODE[m]), 'events'])];
 }
 
-/**
- * The namespace of the graph a node runs in, from its checkpoint namespace (`a:1|node:2` ->
- * `['a:1']`): the node's own segment is dropped, as the worker's relay does (`namespaceOf`).
- */
-export function namespaceOf(checkpointNs: unknown): string[] {
-  if (typeof checkpointNs !== 'string' || !checkpointNs) return [];
-  return checkpointNs.split('|').slice(0, -1);
-}
-
-/** Metadata keys the worker sends with a `messages` chunk (src/worker/relay.ts); the rest is plumbing. */
-const MESSAGE_METADATA_KEYS = [
-  'langgraph_node',
-  'langgraph_step',
-  'langgraph_triggers',
-  'langgraph_path',
-  'langgraph_checkpoint_ns',
-  'checkpoint_ns',
-  'tags',
-  'name',
-  'thread_id',
-];
+export { namespaceOf };
 
 /** Fields the server always writes and the worker's plain messages leave out when empty. */
 const EMPTY_WHEN_UNSET = [
@@ -99,9 +80,7 @@ function plainMessage(msg: unknown): unknown {
 function messagesChunk(data: unknown): unknown {
   if (!Array.isArray(data) || data.length !== 2) return data;
   const [message, metadata] = data as [unknown, unknown];
-  const meta: Record<string, unknown> = {};
-  if (isRecord(metadata)) for (const k of MESSAGE_METADATA_KEYS) if (k in metadata) meta[k] = metadata[k];
-  return [plainMessage(message), meta];
+  return [plainMessage(message), messageMetadata(metadata)];
 }
 
 /** Reads one server part. Anything the page has no use for (other `events` entries) is skipped. */

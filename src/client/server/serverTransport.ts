@@ -417,4 +417,3 @@ function snapshotOf(s: ServerState): SnapshotLike {
     createdAt: s.created_at ?? undefined,
   };
 }
-

@@ -10,7 +10,9 @@ import { streamLLMResponse } from '../../llm/streamLLMResponse';
 import type { GraphContext, GraphMeta } from '../types';
 
 /** The demo graph's input: a topic to write about. */
-export const DemoInput = z.object({ topic: z.string().min(1, 'Name a topic to write about.').describe('What to write about.') });
+export const DemoInput = z.object({
+  topic: z.string().min(1, 'Name a topic to write about.').describe('What to write about.'),
+});
 
 const DemoState = Annotation.Root({
   topic: Annotation<string>(),
@@ -82,7 +84,8 @@ export const graph = buildDemoGraph();
 /** What Tabgraph shows about this graph. */
 export const tabgraph: GraphMeta = {
   title: 'Demo: plan, write, review',
-  description: 'A small graph that exercises every stream: state, LLM tokens, writer chunks, custom events and a subgraph.',
+  description:
+    'A small graph that exercises every stream: state, LLM tokens, writer chunks, custom events and a subgraph.',
   example: { topic: 'streaming in LangGraph' },
   prepareInput(input) {
     const topic = String(input.topic ?? '').trim();

@@ -22,7 +22,6 @@ import {
 } from './prompts';
 import type { SchemaStateType, SchemaStateUpdate } from './state';
 
-
 /** Asks the model for a short analysis of the requirements (streams as `analyst` tokens). */
 export function analyzeNode(ctx: GraphContext) {
   return async (state: SchemaStateType, config: RunnableConfig): Promise<SchemaStateUpdate> => {
@@ -74,8 +73,7 @@ export function designNode(ctx: GraphContext, maxAttempts: number) {
         agentName: 'designer',
         config,
         // The answer's length is not known in advance: progress is against the step's token budget.
-        onTokens: (n) =>
-          events.progress('design', Math.min(0.95, n / limit), `${what}: ${n} tokens`, config),
+        onTokens: (n) => events.progress('design', Math.min(0.95, n / limit), `${what}: ${n} tokens`, config),
       },
     );
     // A cut-off answer would read later as "malformed JSON": say what happened instead.

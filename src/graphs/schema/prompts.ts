@@ -242,5 +242,7 @@ export function parseDesignAnswer(text: string): DesignAnswer {
 export function designPromptOverheadTokens(countTokens: (text: string) => number): number {
   const template = 32;
   const feedback = countTokens(RETRY_MARKER) + 120;
-  return countTokens(DESIGN_SYSTEM) + ANALYSIS_MAX_TOKENS + countTokens('x'.repeat(RETRY_ANSWER_CHARS)) + feedback + template;
+  return (
+    countTokens(DESIGN_SYSTEM) + ANALYSIS_MAX_TOKENS + countTokens('x'.repeat(RETRY_ANSWER_CHARS)) + feedback + template
+  );
 }

@@ -86,8 +86,10 @@ export function checkField(field: Field, value: unknown): string | null {
     case 'text':
     case 'textarea':
       if (typeof value !== 'string') return 'Must be text.';
-      if (s.minLength !== undefined && value.length < s.minLength) return `At least ${plural(s.minLength, 'character')}.`;
-      if (s.maxLength !== undefined && value.length > s.maxLength) return `At most ${plural(s.maxLength, 'character')}.`;
+      if (s.minLength !== undefined && value.length < s.minLength)
+        return `At least ${plural(s.minLength, 'character')}.`;
+      if (s.maxLength !== undefined && value.length > s.maxLength)
+        return `At most ${plural(s.maxLength, 'character')}.`;
       return null;
     case 'number':
     case 'integer':

@@ -40,10 +40,19 @@ export function perfNumbers(run: RunState, usage: EngineState['usage'], now: num
   return out;
 }
 
+// `toLocaleString` with options builds a formatter on every call: keep one per precision.
+const formats = new Map<number, Intl.NumberFormat>();
+
 /** A number for the readout: fixed precision, or an en dash when unknown. */
 export function fmt(n: number | undefined, digits = 0, unit = ''): string {
   if (n === undefined || !Number.isFinite(n)) return '–';
-  return `${n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit}`;
+  let f = formats.get(digits);
+  if (!f)
+    formats.set(
+      digits,
+      (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })),
+    );
+  return `${f.format(n)}${unit}`;
 }
 
 /** A duration in ms as `850 ms` or `1.2 s`. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { initialRunState, type LogEntry, type RunState } from '../../../src/client/runState';
-import { filterLog, formatNs } from '../../../src/ui/inspector/inspector';
+import { initialRunState, type RunState } from '../../../src/client/runState';
+import { EventLog, LogView } from '../../../src/client/eventLog';
+import type { WorkerEvent } from '../../../src/protocol';
+import { formatNs, logRows, visibleRange } from '../../../src/ui/inspector/inspector';
 import { BlockSplitter } from '../../../src/ui/markdown/markdownBlocks';
 import { fmt, fmtDuration, perfNumbers } from '../../../src/ui/run/perf';
 import { compactPreview } from '../../../src/ui/common/preview';
@@ -23,32 +25,36 @@ describe('compactPreview', () => {
   });
 });
 
-describe('filterLog', () => {
-  const entry = (seq: number, name: string, ns: string[] = []): LogEntry => ({
-    seq,
-    ts: seq,
-    type: name === 'values' ? 'stream' : 'custom',
-    name,
-    ns,
-    data: null,
-  });
-  const log = Array.from({ length: 500 }, (_, i) =>
-    entry(i, i % 2 ? 'custom_token' : 'values', i % 10 ? [] : ['review:1']),
-  );
+describe('inspector rows', () => {
+  let seq = 0;
+  const ev = (name: string, ns: string[] = []): WorkerEvent =>
+    name === 'values'
+      ? { type: 'stream', runId: 'r', seq: ++seq, ts: seq, mode: 'values', ns, chunk: null }
+      : { type: 'custom', runId: 'r', seq: ++seq, ts: seq, name, ns, data: null };
+  const store = new EventLog();
+  for (let i = 0; i < 500; i++) store.append(ev(i % 2 ? 'custom_token' : 'values', i % 10 ? [] : ['review:1']));
+  const log = new LogView(store, 500);
 
-  it('keeps the newest rows, in order, within the limit', () => {
-    const rows = filterLog(log, '', 200);
-    expect(rows).toHaveLength(200);
-    expect(rows[0].seq).toBe(300);
-    expect(rows.at(-1)!.seq).toBe(499);
-  });
-
-  it('matches name, type or namespace, case-insensitively', () => {
-    expect(filterLog(log, 'TOKEN').every((r) => r.name === 'custom_token')).toBe(true);
-    expect(filterLog(log, 'review', 1000)).toHaveLength(50);
-    expect(filterLog(log, 'stream', 3).map((r) => r.seq)).toEqual([494, 496, 498]);
+  it('every entry when there is no query, the matching ones (name, kind, namespace) otherwise', () => {
+    const all = logRows(log, '  ');
+    expect(all.count).toBe(500);
+    expect(all.indexAt(499)).toBe(499);
+    const tokens = logRows(log, 'TOKEN');
+    expect(tokens.count).toBe(250);
+    expect(log.entry(tokens.indexAt(0)).name).toBe('custom_token');
+    expect(logRows(log, 'review').count).toBe(50);
+    expect(logRows(log, 'stream').count).toBe(250);
+    expect(logRows(new LogView(store, 100), 'review').count).toBe(10);
     expect(formatNs([])).toBe('root');
     expect(formatNs(['a:1', 'b:2'])).toBe('a:1 › b:2');
+  });
+
+  it('draws only the rows in view, and a few around them', () => {
+    expect(visibleRange(0, 240, 100_000, 24, 8)).toEqual([0, 18]);
+    expect(visibleRange(24 * 5000, 240, 100_000, 24, 8)).toEqual([4992, 5018]);
+    expect(visibleRange(24 * 99_990, 240, 100_000, 24, 8)).toEqual([99_982, 100_000]);
+    expect(visibleRange(0, 240, 3, 24, 8)).toEqual([0, 3]);
+    expect(visibleRange(0, 240, 0, 24, 8)).toEqual([0, 0]);
   });
 });
 
