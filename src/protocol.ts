@@ -9,26 +9,19 @@
  */
 
 /** Every LangGraph stream mode the worker can relay. */
-export const STREAM_MODES = [
-  'values',
-  'updates',
-  'messages',
-  'custom',
-  'debug',
-  'tasks',
-  'checkpoints',
-  'tools',
-] as const;
+// prettier-ignore
+export const STREAM_MODES = ['values', 'updates', 'messages', 'custom', 'debug', 'tasks', 'checkpoints', 'tools'] as const;
 /** One LangGraph stream mode. */
 export type StreamMode = (typeof STREAM_MODES)[number];
 
 /** A graph's id as `langgraph.json` names it; validated at run time, never a closed list. */
 export type GraphId = string;
 
-/** Engines the worker can drive. */
-export const ENGINE_KINDS = ['demo', 'webllm'] as const;
-/** One engine kind. */
-export type EngineKind = (typeof ENGINE_KINDS)[number];
+/** Engine data the protocol carries, owned by the engines (`src/engines/info.ts`). */
+export { ENGINE_KINDS, type DemoEngineOptions, type EngineKind, type EngineModelInfo } from './engines/info';
+/** More engine data the protocol carries. */
+export type { EngineSelection, EngineStatus, GpuInfo } from './engines/info';
+import type { EngineKind, EngineModelInfo, EngineSelection, EngineStatus, GpuInfo } from './engines/info';
 
 /** An error as it crosses the boundary: once, as data. */
 export interface SerializedError {
@@ -37,26 +30,6 @@ export interface SerializedError {
   stack?: string;
   /** Input problems by field path (`a.b`), for forms. */
   fields?: Record<string, string>;
-}
-
-/** Options for the demo engine (deterministic, no weights). */
-export interface DemoEngineOptions {
-  /** Tokens per second; 0 means unthrottled. */
-  tokensPerSecond?: number;
-  /** Make the model emit malformed JSON on its first N answers (for tests and demos). */
-  malformedAnswers?: number;
-  /** Repeat each plain-text answer until it has at least this many tokens (benchmarks). */
-  minTokens?: number;
-}
-
-/** Which engine to load, and how. */
-export interface EngineSelection {
-  kind: EngineKind;
-  /** WebLLM model id (from its prebuilt list). */
-  modelId?: string;
-  /** Self-hosted model base URL (absolute, or relative to the page origin). */
-  modelBaseUrl?: string;
-  demo?: DemoEngineOptions;
 }
 
 /** What a run streams: the LangGraph stream modes, with or without subgraph namespaces. */
@@ -68,35 +41,6 @@ export interface StreamOptions {
   /** Pause after these nodes. */
   interruptAfter?: string[];
 }
-
-/** A model the worker can load, with what this GPU says about it. */
-export interface EngineModelInfo {
-  modelId: string;
-  /** VRAM needed in MB, as WebLLM reports. */
-  vramMB?: number;
-  lowResource?: boolean;
-  needsF16?: boolean;
-  cached?: boolean;
-  /** Why this GPU cannot run it; absent when it can. */
-  unsupportedReason?: string;
-  /** Tokens the model attends to, prompt and answer together. */
-  contextWindowTokens?: number;
-}
-
-/** What WebGPU offers in this browser. */
-export interface GpuInfo {
-  available: boolean;
-  /** Why WebGPU is unavailable, when it is. */
-  reason?: string;
-  vendor?: string;
-  architecture?: string;
-  description?: string;
-  shaderF16?: boolean;
-  maxStorageBufferBindingSize?: number;
-}
-
-/** Where an engine load stands. */
-export type EngineStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
 /** A node of a graph's picture; `subgraph` when it contains a compiled graph of its own. */
 export interface GraphNodeInfo {
@@ -172,9 +116,7 @@ export interface ThreadInfo {
   lastStatus: ThreadStatus;
 }
 
-// ---------------------------------------------------------------------------
-// The tables
-// ---------------------------------------------------------------------------
+// --- The tables ---
 
 /** What a table entry records at run time; the payload type rides along at compile time. */
 export interface Spec<F extends string, P> {
@@ -279,9 +221,7 @@ export const EVENTS = {
   error: spec<{ runId: null; context: string; error: SerializedError }>()('notice'),
 } as const;
 
-// ---------------------------------------------------------------------------
-// Types derived from the tables
-// ---------------------------------------------------------------------------
+// --- Types derived from the tables ---
 
 type PayloadOf<S> = S extends Spec<string, infer P> ? P : never;
 

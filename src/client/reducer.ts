@@ -218,7 +218,7 @@ function applyStream(s: RunState, ev: StreamChunkEvent, receivedAt: number): voi
 function applyTask(s: RunState, ev: StreamChunkEvent, receivedAt: number): void {
   const task = ev.chunk as { name?: unknown; result?: unknown; error?: unknown } | null;
   if (!task || typeof task.name !== 'string' || task.name.startsWith('__')) return;
-  const node = [...ev.ns.map((seg) => seg.split(':')[0]), task.name].join(':');
+  const node = nodeKey(ev.ns, task.name);
   const prev = s.nodes[node];
   if (!prev) s.nodeOrder.push(node);
   if (!('result' in task) && !('error' in task)) {
@@ -338,7 +338,7 @@ function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
     }
     case 'node_start':
     case 'node_complete': {
-      const node = String(data.node ?? ev.node ?? '?');
+      const node = nodeKey(ev.ns, String(data.node ?? ev.node ?? '?'));
       const prev = s.nodes[node];
       if (!prev) s.nodeOrder.push(node);
       if (ev.name === 'node_start')
@@ -358,7 +358,7 @@ function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
     }
     case 'node_progress': {
       const p = data as unknown as Payload<'node_progress'>;
-      const node = String(p.node);
+      const node = nodeKey(ev.ns, String(p.node));
       const prev = s.nodes[node] ?? { node, status: 'running' as const, startedAt: receivedAt, steps: {} };
       if (!s.nodes[node]) s.nodeOrder.push(node);
       s.nodes[node] = { ...prev, steps: { ...prev.steps, [String(p.step)]: String(p.status) } };
@@ -366,7 +366,7 @@ function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
     }
     case 'execution_error': {
       const p = data as unknown as Payload<'execution_error'>;
-      const node = ev.node ?? String(p.context);
+      const node = nodeKey(ev.ns, ev.node ?? String(p.context));
       const prev = s.nodes[node];
       if (prev) s.nodes[node] = { ...prev, status: 'failed', endedAt: receivedAt, error: String(p.error) };
       pushBounded(
@@ -379,6 +379,17 @@ function applyCustom(s: RunState, ev: CustomEvent, receivedAt: number): void {
     default:
       return;
   }
+}
+
+/**
+ * A node's name in the timeline and the picture: a subgraph's node carries its parents' names
+ * (`validate:generate_ddl`, from the namespace `['validate:<task id>']`), as LangGraph draws it.
+ * A node that names its own subgraph (the parent reporting its steps from inside) keeps its name.
+ */
+export function nodeKey(ns: readonly string[], node: string): string {
+  const parents = ns.map((seg) => seg.split(':')[0]);
+  if (parents.at(-1) === node) parents.pop();
+  return [...parents, node].join(':');
 }
 
 function clamp01(n: number): number {

@@ -1,5 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
 import type { GraphId, ThreadInfo, ThreadStatus } from '../protocol';
+import { threadTitle } from '../shared/threadTitle';
 import { ThreadHistory, type ThreadRecord } from './persistence/index';
 
 /** What the host needs to keep a list of threads beside their checkpoints. */
@@ -15,13 +16,6 @@ const LOCK_PREFIX = 'tabgraph-thread-';
 /** Web Locks where the worker has them (Chromium, Firefox, Safari); absent in node. */
 function locks(): LockManager | undefined {
   return (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-}
-
-function titleOf(input: Record<string, unknown> | null): string {
-  const text = input ? (input.requirements ?? input.topic) : undefined;
-  if (typeof text !== 'string') return 'Untitled thread';
-  const line = text.trim().split('\n')[0];
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 function toInfo(r: ThreadRecord): ThreadInfo {
@@ -71,7 +65,7 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
       await history.put({
         threadId,
         graph,
-        title: prev?.title ?? titleOf(input),
+        title: prev?.title ?? threadTitle(input),
         createdAt: prev?.createdAt ?? now,
         updatedAt: now,
         lastRunId: runId,

@@ -167,7 +167,7 @@ describe('the schema graph in the tab and on a LangGraph server', () => {
     expect(inTab.stores).toMatchObject({
       status: 'completed',
       values: { status: 'succeeded', attempts: 1, validation: { ok: true, errors: [] } },
-      nodeOrder: ['analyze', 'design', 'apply', 'validate', 'generate_ddl', 'run_ddl', 'summarize'],
+      nodeOrder: ['analyze', 'design', 'apply', 'validate', 'validate:generate_ddl', 'validate:run_ddl', 'summarize'],
     });
     expect((inTab.stores.values.ddl as string[]).length).toBeGreaterThan(3);
     const names = new Set(inTab.customEvents.map((e) => e.name));

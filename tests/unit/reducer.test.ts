@@ -205,3 +205,20 @@ describe('run reducer: any graph', () => {
     expect(s.nodes['review:check']).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });
+
+describe('node names across subgraphs', () => {
+  it('a subgraph’s node is named with its parents, whether seed events or tasks report it', () => {
+    const seed = (name: string, node: string, ns: string[]) =>
+      ev({ type: 'custom', name, ns, data: { node, step: 'process', status: 'started', input: {}, output: {} } });
+    let s = beginRun('r1', 'schema', ['tasks', 'custom'], true);
+    s = applyEvents(s, [
+      ev({ type: 'stream', mode: 'tasks', ns: ['validate:9'], chunk: { id: 'a', name: 'generate_ddl', input: {} } }),
+      seed('node_start', 'generate_ddl', ['validate:9']),
+      seed('node_progress', 'validate', ['validate:9']),
+      seed('node_complete', 'generate_ddl', ['validate:9']),
+    ]);
+    expect(s.nodeOrder).toEqual(['validate:generate_ddl', 'validate']);
+    expect(s.nodes['validate:generate_ddl'].status).toBe('done');
+    expect(s.nodes.validate.steps).toEqual({ process: 'started' });
+  });
+});

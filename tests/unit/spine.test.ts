@@ -40,7 +40,7 @@ async function inProcess(streamModes: StreamMode[], subgraphs: boolean) {
 describe('spine: host and client over a MessageChannel', () => {
   it('runs the demo graph: started first, completed last, seq strictly increasing, batched', async () => {
     const hh = start();
-    const { end, events } = await runDemo(hh, ['values', 'updates', 'custom'], true);
+    const { runId, end, events } = await runDemo(hh, ['values', 'updates', 'custom'], true);
     expect(end.type).toBe('run.completed');
     expect(events[0].type).toBe('run.started');
     expect(events.at(-1)?.type).toBe('run.completed');
@@ -55,6 +55,8 @@ describe('spine: host and client over a MessageChannel', () => {
     // The engine's usage report reaches the page and the engine store.
     const usage = hh.events.find((e) => e.type === 'engine.usage');
     expect(usage?.type === 'engine.usage' && usage.completionTokens).toBe(ANSWER.split(' ').length);
+    // ...carrying the id of the run whose model call it measures.
+    expect(usage?.runId).toBe(runId);
     expect(get(hh.stores.engine).usage?.completionTokens).toBe(ANSWER.split(' ').length);
   });
 

@@ -66,3 +66,14 @@ describe('thread commands through the host', () => {
     }
   });
 });
+
+describe('thread titles', () => {
+  it('come from the first text field of any graph’s input', async () => {
+    const { threadTitle } = await import('../../src/shared/threadTitle');
+    expect(threadTitle({ requirements: 'a blog with users\nand more' })).toBe('a blog with users');
+    expect(threadTitle({ count: 3, question: '  What is 2 + 2? ' })).toBe('What is 2 + 2?');
+    expect(threadTitle({ name: 'x'.repeat(100) })).toBe(`${'x'.repeat(79)}…`);
+    expect(threadTitle({ n: 1 })).toBe('Untitled thread');
+    expect(threadTitle(null)).toBe('Untitled thread');
+  });
+});

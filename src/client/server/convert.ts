@@ -12,6 +12,7 @@ import type {
   ThreadStatus,
 } from '../../protocol';
 import { messageMetadata, namespaceOf } from '../../shared/streamShapes';
+import { threadTitle } from '../../shared/threadTitle';
 
 /** One item of `client.runs.stream`: the SSE event name (`mode` or `mode|ns|...`) and its data. */
 export interface ServerStreamPart {
@@ -162,12 +163,7 @@ const STATUS: Record<string, ThreadStatus> = {
 export const TITLE_KEY = 'tabgraph_title';
 
 /** A thread's title from its first input, as the worker's thread book makes it. */
-export function titleOf(input: unknown): string {
-  const text = isRecord(input) ? (input.requirements ?? input.topic) : undefined;
-  if (typeof text !== 'string') return 'Untitled thread';
-  const line = text.trim().split('\n')[0];
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
-}
+export const titleOf = threadTitle;
 
 /** A server thread in the thread list. `liveRunId` is the page's run on it, if one is going. */
 export function threadInfo(t: ServerThread, liveRunId?: string): ThreadInfo {

@@ -11,7 +11,7 @@ import { Annotation, END, START, StateGraph, messagesStateReducer } from '@langc
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
 import { z } from 'zod';
 import { EngineChatModel } from '../../llm/chatModel';
-import { namedError } from '../../shared/errors';
+import { requireText } from '../input';
 import type { GraphMeta } from '../types';
 import { respondAsAssistant } from './demo/respond';
 import { ASSISTANT_PROMPT } from './prompts';
@@ -85,9 +85,5 @@ export const tabgraph: GraphMeta = {
     'A LangGraph ReAct agent on the in-tab model: it calls a calculator and reads a PostgreSQL schema in PGlite ' +
     '(list tables, describe a table, run a read-only query). Follow-up questions continue the thread.',
   example: { question: 'What is 12 * (3 + 4)?' },
-  prepareInput(input) {
-    const question = String(input.question ?? '').trim();
-    if (!question) throw namedError('InputError', 'Ask the assistant a question.');
-    return { ...input, question };
-  },
+  prepareInput: requireText('question', 'Ask the assistant a question.'),
 };

@@ -5,7 +5,7 @@ import { Annotation, END, START, StateGraph, messagesStateReducer } from '@langc
 import type { BaseCheckpointSaver } from '@langchain/langgraph/web';
 import { z } from 'zod';
 import { currentEngine } from '../../llm/engine';
-import { namedError } from '../../shared/errors';
+import { requireText } from '../input';
 import { streamLLMResponse } from '../../llm/streamLLMResponse';
 import type { GraphContext, GraphMeta } from '../types';
 
@@ -87,9 +87,5 @@ export const tabgraph: GraphMeta = {
   description:
     'A small graph that exercises every stream: state, LLM tokens, writer chunks, custom events and a subgraph.',
   example: { topic: 'streaming in LangGraph' },
-  prepareInput(input) {
-    const topic = String(input.topic ?? '').trim();
-    if (!topic) throw namedError('InputError', 'The demo graph needs a non-empty topic.');
-    return { ...input, topic };
-  },
+  prepareInput: requireText('topic', 'The demo graph needs a non-empty topic.'),
 };
