@@ -74,6 +74,9 @@ function plainMessage(msg: unknown): unknown {
   if (!isRecord(msg)) return msg;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(msg)) if (!(EMPTY_WHEN_UNSET.includes(k) && isEmpty(v))) out[k] = v;
+  // The server writes a message chunk as a message whose `tool_call_chunks` is set (empty or
+  // not); the worker marks chunks `chunk: true` (`toPlain`), and the page adds chunks up by id.
+  if (Array.isArray(msg.tool_call_chunks)) out.chunk = true;
   return out;
 }
 

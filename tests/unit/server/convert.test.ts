@@ -101,6 +101,19 @@ describe('readServerPart', () => {
     expect((part as { chunk: [Record<string, unknown>] }).chunk[0]).not.toHaveProperty('invalid_tool_calls');
   });
 
+  it('marks a message chunk (the server writes its tool_call_chunks) as the worker does, so tokens add up', () => {
+    const part = readServerPart({
+      event: 'messages',
+      data: [{ content: 'Hel', id: 'm1', type: 'ai', tool_calls: [], tool_call_chunks: [], additional_kwargs: {} }, {}],
+    });
+    expect(part).toEqual({
+      kind: 'stream',
+      mode: 'messages',
+      ns: [],
+      chunk: [{ content: 'Hel', id: 'm1', type: 'ai', chunk: true }, {}],
+    });
+  });
+
   it('reads a dispatchCustomEvent event from `events` mode, with its graph namespace and node', () => {
     const event = (name: string, ns: string, node: string, data: unknown) => ({
       event: 'events',
