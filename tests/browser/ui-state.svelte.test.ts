@@ -9,6 +9,10 @@ import StateView from '../../src/ui/state/StateView.svelte';
 import ThreadMessages from '../../src/ui/threads/ThreadMessages.svelte';
 import { mountPerTest, settle } from '../support/mount';
 
+/** Lazy chunks (dagre, the markdown renderer, the state view) load on first use; on a fresh
+ * dependency cache the dev server may take seconds to serve them. */
+const LAZY = { timeout: 20_000 };
+
 const { place, unmountAll } = mountPerTest(() => delete window.__pwned);
 
 const HOSTILE = '<img src=x onerror="window.__pwned = 1">';
@@ -133,7 +137,7 @@ describe('messages view (real Chromium)', () => {
 
   it('shows one bubble per message: roles, markdown for the assistant, text for the rest, nothing runs', async () => {
     const target = place(ThreadMessages, { values, live: [], running: false });
-    await expect.poll(() => target.querySelector('strong.md, .md strong')?.textContent ?? null).toBe('Plan');
+    await expect.poll(() => target.querySelector('strong.md, .md strong')?.textContent ?? null, LAZY).toBe('Plan');
     await new Promise((r) => setTimeout(r, 50));
     expect(window.__pwned).toBeUndefined();
     expect(target.querySelector('img, script')).toBeNull();
@@ -159,7 +163,7 @@ describe('messages view (real Chromium)', () => {
     await settle();
     const last = bubbles(target).at(-1)!;
     expect(last.querySelector('.who')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Assistant in design streaming');
-    await expect.poll(() => last.querySelector('em')?.textContent ?? null).toBe('tables');
+    await expect.poll(() => last.querySelector('em')?.textContent ?? null, LAZY).toBe('tables');
     expect(target.querySelector('section')!.getAttribute('aria-busy')).toBe('true');
   });
 
@@ -220,7 +224,7 @@ describe('graph picture and timeline (real Chromium)', () => {
         tokens: [{ id: 't', agentName: 'scorer', content: '7', count: 1, node: 'score' }],
       }),
     });
-    await expect.poll(() => target.querySelectorAll('[data-testid=graph-picture] [data-node]').length).toBe(6);
+    await expect.poll(() => target.querySelectorAll('[data-testid=graph-picture] [data-node]').length, LAZY).toBe(6);
     const lights = [...target.querySelectorAll('[data-testid=graph-picture] [data-node]')].map(
       (g) => `${g.getAttribute('data-node')}=${g.getAttribute('data-status')}`,
     );
@@ -272,7 +276,7 @@ describe('state panel (real Chromium)', () => {
     expect(target.innerHTML.replace(/<!---->/g, '').trim()).toBe('');
     unmountAll();
     target = place(StatePanel, { values: { topic: 'x' }, subgraphValues: {} });
-    await expect.poll(() => target.querySelector('#state-h')?.textContent ?? null).toBe('State');
+    await expect.poll(() => target.querySelector('#state-h')?.textContent ?? null, LAZY).toBe('State');
     expect(target.querySelector('[data-testid=state-value]')?.textContent).toBe('"x"');
   });
 });
