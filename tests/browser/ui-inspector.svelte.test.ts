@@ -90,6 +90,67 @@ describe('stream inspector (real Chromium)', () => {
     expect(seqs()).toContain(50_001);
   });
 
+  it('follows a growing log to its end, and stops following once scrolled up', async () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const log = bigLog(1_000);
+    const props = $state({ log, modes: ['values'] as StreamMode[], subgraphs: true });
+    mounted = mount(StreamInspector, { target, props });
+    flushSync();
+    await frames(2);
+    const list = target.querySelector<HTMLElement>('[data-testid="inspector-list"]')!;
+    const seqs = () =>
+      [...list.querySelectorAll('[role="row"] [role="cell"]:first-child')].map((c) => Number(c.textContent));
+    expect(Math.max(...seqs())).toBe(1_000);
+    // Events keep coming, a frame's worth at a time: the newest stays in view.
+    for (let n = 1_001; n <= 1_300; n++)
+      log.store.append({
+        type: 'custom',
+        runId: 'r',
+        seq: n,
+        ts: n,
+        name: 'custom_token',
+        ns: [],
+        data: { content: `w${n}` },
+      });
+    props.log = new LogView(log.store, 1_300);
+    await frames(3);
+    expect(Math.max(...seqs())).toBe(1_300);
+    // A burst of updates, one per frame, is drawn a few times a second, and the last one comes.
+    for (let n = 1_301; n <= 1_310; n++) {
+      log.store.append({
+        type: 'custom',
+        runId: 'r',
+        seq: n,
+        ts: n,
+        name: 'custom_token',
+        ns: [],
+        data: { content: `w${n}` },
+      });
+      props.log = new LogView(log.store, n);
+      await frames(1);
+    }
+    await expect.poll(() => Math.max(...seqs())).toBe(1_310);
+    expect(list.scrollTop + list.clientHeight).toBeGreaterThanOrEqual(1_300 * ROW_HEIGHT - 1);
+    // The user scrolls up: later events leave the view where the user put it.
+    list.scrollTop = 100 * ROW_HEIGHT;
+    await frames(2);
+    for (let n = 1_311; n <= 1_400; n++)
+      log.store.append({
+        type: 'custom',
+        runId: 'r',
+        seq: n,
+        ts: n,
+        name: 'custom_token',
+        ns: [],
+        data: { content: `w${n}` },
+      });
+    props.log = new LogView(log.store, 1_400);
+    await frames(3);
+    expect(seqs()).toContain(101);
+    expect(Math.max(...seqs())).toBeLessThan(1_300);
+  });
+
   it('searches by event name, mode and namespace', async () => {
     const target = document.createElement('div');
     document.body.append(target);
