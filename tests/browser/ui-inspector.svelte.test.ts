@@ -102,50 +102,35 @@ describe('stream inspector (real Chromium)', () => {
     const seqs = () =>
       [...list.querySelectorAll('[role="row"] [role="cell"]:first-child')].map((c) => Number(c.textContent));
     expect(Math.max(...seqs())).toBe(1_000);
+    /** Appends token events up to seq `to` and hands the inspector the longer log. */
+    const grow = (to: number) => {
+      for (let n = props.log.length + 1; n <= to; n++)
+        log.store.append({
+          type: 'custom',
+          runId: 'r',
+          seq: n,
+          ts: n,
+          name: 'custom_token',
+          ns: [],
+          data: { content: `w${n}` },
+        });
+      props.log = new LogView(log.store, to);
+    };
     // Events keep coming, a frame's worth at a time: the newest stays in view.
-    for (let n = 1_001; n <= 1_300; n++)
-      log.store.append({
-        type: 'custom',
-        runId: 'r',
-        seq: n,
-        ts: n,
-        name: 'custom_token',
-        ns: [],
-        data: { content: `w${n}` },
-      });
-    props.log = new LogView(log.store, 1_300);
+    grow(1_300);
     await frames(3);
     expect(Math.max(...seqs())).toBe(1_300);
     // A burst of updates, one per frame, is drawn a few times a second, and the last one comes.
     for (let n = 1_301; n <= 1_310; n++) {
-      log.store.append({
-        type: 'custom',
-        runId: 'r',
-        seq: n,
-        ts: n,
-        name: 'custom_token',
-        ns: [],
-        data: { content: `w${n}` },
-      });
-      props.log = new LogView(log.store, n);
+      grow(n);
       await frames(1);
     }
     await expect.poll(() => Math.max(...seqs())).toBe(1_310);
-    expect(list.scrollTop + list.clientHeight).toBeGreaterThanOrEqual(1_300 * ROW_HEIGHT - 1);
+    expect(list.scrollTop + list.clientHeight).toBeGreaterThanOrEqual(1_310 * ROW_HEIGHT - 1);
     // The user scrolls up: later events leave the view where the user put it.
     list.scrollTop = 100 * ROW_HEIGHT;
     await frames(2);
-    for (let n = 1_311; n <= 1_400; n++)
-      log.store.append({
-        type: 'custom',
-        runId: 'r',
-        seq: n,
-        ts: n,
-        name: 'custom_token',
-        ns: [],
-        data: { content: `w${n}` },
-      });
-    props.log = new LogView(log.store, 1_400);
+    grow(1_400);
     await frames(3);
     expect(seqs()).toContain(101);
     expect(Math.max(...seqs())).toBeLessThan(1_300);
