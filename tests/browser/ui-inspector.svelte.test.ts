@@ -94,7 +94,7 @@ describe('stream inspector (real Chromium)', () => {
     const target = document.createElement('div');
     document.body.append(target);
     const log = bigLog(1_000);
-    const props = $state({ log, modes: ['values'] as StreamMode[], subgraphs: true });
+    const props = $state({ log, live: true, modes: ['values'] as StreamMode[], subgraphs: true });
     mounted = mount(StreamInspector, { target, props });
     flushSync();
     await frames(2);
@@ -127,6 +127,12 @@ describe('stream inspector (real Chromium)', () => {
     }
     await expect.poll(() => Math.max(...seqs())).toBe(1_310);
     expect(list.scrollTop + list.clientHeight).toBeGreaterThanOrEqual(1_310 * ROW_HEIGHT - 1);
+    // The run ends: its whole log shows at once, with no sample to wait for.
+    const count = () => target.querySelector('[data-testid="inspector-count"]')!.textContent!;
+    grow(1_320);
+    props.live = false;
+    flushSync();
+    expect(count()).toContain('of 1,320');
     // The user scrolls up: later events leave the view where the user put it.
     list.scrollTop = 100 * ROW_HEIGHT;
     await frames(2);
