@@ -30,15 +30,15 @@ export function evaluateTargets(measures) {
       (v) => v <= 20,
     ),
     t(
-      'latency_1000_longest_task_cpu_ms',
-      'same, counting only the CPU time the main thread got (trace; discounts other load on the machine)',
-      v(m.latency_1000.worst_longest_task_cpu_ms),
-      (v) => v <= 50,
-    ),
-    t(
       'latency_1000_longest_task_ms',
       'no main-thread task over 50 ms at 1,000 tok/s (worst round)',
       v(m.latency_1000.worst_longest_task_ms),
+      (v) => v <= 50,
+    ),
+    t(
+      'latency_1000_longest_task_cpu_ms',
+      'same, counting only the CPU time the main thread got (trace; discounts other load on the machine)',
+      v(m.latency_1000.worst_longest_task_cpu_ms),
       (v) => v <= 50,
     ),
     t(
