@@ -10,7 +10,7 @@ type Scheduler = { postTask(cb: () => void): Promise<void> };
 /**
  * Resolves on the next macrotask. Stream chunks that LangGraph has already queued travel to the
  * host's `for await` loop through promise jobs only, so by the next macrotask they have all been
- * read; see {@link OrderedCustomEventHandler}. Uses `scheduler.postTask` where the platform has
+ * read; {@link StreamRelay} waits for one per custom event when it cannot see the pushes. Uses `scheduler.postTask` where the platform has
  * it (a task on this thread), else a MessageChannel (a round trip through the browser's IPC).
  */
 export function createMacrotaskYield(): { next: () => Promise<void>; close: () => void } {
@@ -71,42 +71,6 @@ function plainData(data: unknown): unknown {
     out[k] = v;
   }
   return out;
-}
-
-/**
- * Relays `dispatchCustomEvent` events in their true order relative to the stream-mode chunks,
- * by waiting one macrotask per event (the fallback of {@link StreamRelay}; also used by tests
- * that pace an in-process reference the way the worker once did).
- *
- * Custom events never enter `graph.stream`; they reach callback handlers at dispatch time, while
- * stream chunks reach the host only when its loop reads them. This handler is awaited by the
- * dispatching node (`awaitHandlers`), and before relaying it waits one macrotask, by which time
- * the host's loop has read every chunk queued before the dispatch. The node is paused meanwhile.
- */
-export class OrderedCustomEventHandler extends BaseCallbackHandler {
-  name = 'tabgraph_ordered_custom_events';
-  override awaitHandlers = true;
-  private readonly tick = createMacrotaskYield();
-
-  constructor(private readonly relay: (event: RelayedCustomEvent) => void) {
-    super();
-  }
-
-  override async handleCustomEvent(
-    eventName: string,
-    data: unknown,
-    _runId: string,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): Promise<void> {
-    await this.tick.next();
-    this.relay(customEventOf(eventName, data, metadata));
-  }
-
-  /** Releases the internal channel; pending waits resolve at once. */
-  close(): void {
-    this.tick.close();
-  }
 }
 
 /** One stream-mode chunk in the shape the protocol carries. */
@@ -187,13 +151,13 @@ const PUSHING_HANDLERS: Record<string, StreamMode> = { StreamMessagesHandler: 'm
 const CONFIG_KEY_STREAM = '__pregel_stream';
 
 type RawChunk = [string[], StreamMode, unknown];
-/** A direct event (custom event or writer chunk) and how many root-stream pushes came before it. */
 /** An observed push: what identifies it when `graph.stream` yields it, and its plain form. */
 interface Observed {
   mode: StreamMode;
   payload: unknown;
   plain: NormalizedChunk;
 }
+/** A direct event (custom event or writer chunk) and how many root-stream pushes came before it. */
 interface Held {
   after: number;
   emit: () => void;
@@ -220,8 +184,8 @@ export interface RelayOutput {
  * converted when read, exactly as before.
  *
  * When a push cannot be observed (LangGraph attached no handler the relay knows, or its loop
- * ignored the sink), the relay falls back to {@link OrderedCustomEventHandler}'s method: each
- * direct event waits one macrotask.
+ * ignored the sink), the relay falls back to waiting: each direct event goes out one macrotask
+ * later, by which time the host's loop has read every chunk queued before it (the node waits).
  */
 export class StreamRelay {
   /** Observed pushes into the root stream not yet read by the host's loop, from `head` on. */

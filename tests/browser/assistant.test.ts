@@ -8,7 +8,8 @@ import { createEngineManager } from '../../src/engines/manager';
 import { buildAssistantGraph } from '../../src/graphs/assistant/graph';
 import { ENGINE_CONFIG_KEY } from '../../src/llm/engine';
 import { STREAM_MODES } from '../../src/protocol';
-import { normalizeChunk, OrderedCustomEventHandler } from '../../src/worker/relay';
+import { normalizeChunk } from '../../src/worker/relay';
+import { PacingHandler } from '../support/pacing';
 import { scrub } from '../support/harness';
 import { pageOver, type TestPage } from '../support/page';
 import { collect, createWorker, untilEvents } from '../support/workerPage';
@@ -24,14 +25,14 @@ afterEach(() => {
 
 /**
  * LangGraph in the page for the same input: the demo engine unthrottled, a saver (the worker
- * keeps every run as a thread) and the relay's custom-event handler, which paces the tool nodes
- * as it does in the worker.
+ * keeps every run as a thread) and a handler that paces the nodes dispatching events, one
+ * macrotask each.
  */
 async function inPage(question: string) {
   const engines = createEngineManager();
   await engines.select({ kind: 'demo', demo: { tokensPerSecond: 0 } }, () => {});
   const graph = buildAssistantGraph({ checkpointer: new MemorySaver() });
-  const relay = new OrderedCustomEventHandler(() => {});
+  const relay = new PacingHandler();
   const configurable = { thread_id: `run-${crypto.randomUUID()}`, [ENGINE_CONFIG_KEY]: engines.current() };
   const out: unknown[] = [];
   const stream = await graph.stream({ question }, {

@@ -10,7 +10,8 @@ import { sharedDdlValidator } from '../../../../src/graphs/schema/pglite/pglite'
 import { ENGINE_CONFIG_KEY } from '../../../../src/llm/engine';
 import { STREAM_MODES, type WorkerEvent } from '../../../../src/protocol';
 import { graphEntry } from '../../../../src/worker/registry';
-import { normalizeChunk, OrderedCustomEventHandler } from '../../../../src/worker/relay';
+import { normalizeChunk } from '../../../../src/worker/relay';
+import { PacingHandler } from '../../../support/pacing';
 import { fixedEngineManager } from '../../../support/engines';
 import { ended, harnessPerTest, scrub } from '../../../support/harness';
 
@@ -34,14 +35,15 @@ async function overProtocol(question: string, checkpointer?: MemorySaver) {
 }
 
 /**
- * The same run in-process, with the relay's custom-event handler attached as the host attaches it:
- * it paces the nodes that dispatch events, and LangGraph's messages handler gives a tool's message
- * its id only after the `tools` event carrying that message was yielded (one object, changed
- * later). Without the same pacing the reference would read the message later, id included.
+ * The same run in-process, with a handler that paces the nodes that dispatch events (one
+ * macrotask each, as the relay's fallback does): LangGraph's messages handler gives a tool's
+ * message its id only after the `tools` event carrying that message was yielded (one object,
+ * changed later). Without the same pacing the reference would read the message later, id
+ * included.
  */
 async function inProcess(question: string, checkpointer?: MemorySaver) {
   const out: unknown[] = [];
-  const relay = new OrderedCustomEventHandler(() => {});
+  const relay = new PacingHandler();
   // With a checkpointer, the way the worker runs it: a copy of the graph that keeps threads.
   const g = checkpointer ? Object.assign(graph.withConfig({}), { checkpointer }) : graph;
   const stream = await g.stream({ question }, {
