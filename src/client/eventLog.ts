@@ -77,6 +77,9 @@ export class EventLog {
   private lastNameId = -1;
   private lastMessageKey = '';
   private lastMessageTpl = 0;
+  private lastTokenId = '';
+  private lastTokenAgent: unknown = undefined;
+  private lastTokenTpl = 0;
   private readonly searches = new Map<string, { upTo: number; hits: Uint32Array; count: number }>();
   length = 0;
 
@@ -194,8 +197,14 @@ export class EventLog {
     if (!data || typeof data !== 'object') return [data, 0];
     const { content, id, agentName, ...extra } = data as Record<string, unknown>;
     if (typeof content !== 'string' || typeof id !== 'string') return [data, 0];
-    const key = `t\u0000${id}\u0000${String(agentName)}\u0000${Object.keys(extra).length ? JSON.stringify(extra) : ''}`;
-    return [content, this.templateId(key, () => ({ kind: 'token', id, agentName, extra }))];
+    // Consecutive tokens of one stream share their template: the common case builds no key.
+    const plain = Object.keys(extra).length === 0;
+    if (plain && this.lastTokenTpl && id === this.lastTokenId && agentName === this.lastTokenAgent)
+      return [content, this.lastTokenTpl];
+    const key = `t\u0000${id}\u0000${String(agentName)}\u0000${plain ? '' : JSON.stringify(extra)}`;
+    const tpl = this.templateId(key, () => ({ kind: 'token', id, agentName, extra }));
+    if (plain) [this.lastTokenId, this.lastTokenAgent, this.lastTokenTpl] = [id, agentName, tpl];
+    return [content, tpl];
   }
 
   private compactMessage(chunk: unknown): [unknown, number] {

@@ -130,6 +130,25 @@ describe('run reducer (pure)', () => {
     expect(s.messages).toEqual([expect.objectContaining({ id: 'm1', content: 'Hello you', node: 'write' })]);
   });
 
+  it('keeps each token stream’s own id, agent and extra fields when streams alternate', () => {
+    let s = beginRun('r1', 'demo', ['custom'], true);
+    const t = (data: Record<string, unknown>) => ev({ type: 'custom', name: 'custom_token', ns: [], data });
+    s = applyEvents(s, [
+      t({ content: 'a', id: 'm1', agentName: 'designer' }),
+      t({ content: 'b', id: 'm2', agentName: 'reviewer' }),
+      t({ content: 'c', id: 'm2', agentName: 'reviewer', step: 3 }),
+      t({ content: 'd', id: 'm1', agentName: 'designer' }),
+      t({ content: 'e', id: 'm1', agentName: 'reviewer' }),
+    ]);
+    expect(s.log.toJSON().map((e) => e.data)).toEqual([
+      { content: 'a', id: 'm1', agentName: 'designer' },
+      { content: 'b', id: 'm2', agentName: 'reviewer' },
+      { content: 'c', id: 'm2', agentName: 'reviewer', step: 3 },
+      { content: 'd', id: 'm1', agentName: 'designer' },
+      { content: 'e', id: 'm1', agentName: 'reviewer' },
+    ]);
+  });
+
   it('searches the log by event name, mode, kind and namespace', () => {
     let s = beginRun('r1', 'demo', ['values'], true);
     const events = Array.from({ length: 500 }, (_, i) =>
