@@ -33,9 +33,8 @@ export interface ApplyOptions {
 export function applyEvents(
   state: RunState,
   events: readonly WorkerEvent[],
-  options: ApplyOptions | number = {},
+  { receivedAt = Date.now(), agedFrom }: ApplyOptions = {},
 ): RunState {
-  const { receivedAt = Date.now(), agedFrom } = typeof options === 'number' ? { receivedAt: options } : options;
   let d: Draft | null = null;
   const draft = (): Draft => (d ??= cloneShallow(state));
   const now = performance.timeOrigin + performance.now();
