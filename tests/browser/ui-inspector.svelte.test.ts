@@ -133,6 +133,19 @@ describe('stream inspector (real Chromium)', () => {
     props.live = false;
     flushSync();
     expect(count()).toContain('of 1,320');
+    // Rows that come between following's scroll and its scroll event do not stop the following.
+    props.live = true;
+    grow(1_330);
+    flushSync();
+    await new Promise((r) => setTimeout(r, 0));
+    grow(1_360);
+    props.live = false;
+    flushSync();
+    // The browser's scroll event for following's scroll, before the next follow step runs.
+    list.dispatchEvent(new Event('scroll'));
+    await frames(3);
+    expect(count()).toMatch(/showing last \d+ of 1,360/);
+    expect(Math.max(...seqs())).toBe(1_360);
     // The user scrolls up: later events leave the view where the user put it.
     list.scrollTop = 100 * ROW_HEIGHT;
     await frames(2);
