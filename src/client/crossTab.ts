@@ -7,7 +7,10 @@ export type CollaborationUpdate = SeedEventPayloads['collaboration_update'];
 
 /** What tabs of the app say to each other on the BroadcastChannel. */
 type TabMessage =
-  { kind: 'batch'; from: string; events: WorkerEvent[] } | { kind: 'collab'; update: CollaborationUpdate };
+  | { kind: 'batch'; from: string; events: WorkerEvent[] }
+  | { kind: 'collab'; update: CollaborationUpdate }
+  /** "I am here too": the answer to another tab's `joined`, so the newcomer knows who listens. */
+  | { kind: 'here'; from: string };
 
 /** The part of a BroadcastChannel used here (so tests can pass a fake or a MessagePort). */
 export interface ChannelLike {
@@ -34,6 +37,11 @@ export const MAX_COLLAB_UPDATES = 50;
  * them (the page's controller decides whether to follow). Tabs announce what they do
  * (`joined`, `run_started`, `run_cancelled`, `left`, ...) as `collaboration_update` messages.
  * Every message is validated; a tab that closes just stops talking, which harms no other tab.
+ *
+ * Run events are published only while another tab of the app is open: copying every batch onto
+ * the channel costs the running tab as much main-thread time as its stores do, for nobody when it
+ * is alone. A tab knows the others from their `joined` (answered with `here`) and `left`, and from
+ * anything else they send.
  */
 export class CrossTab {
   readonly userId: string;
@@ -41,6 +49,8 @@ export class CrossTab {
   private readonly updatesStore = writable<CollaborationUpdate[]>([]);
   private readonly channel: ChannelLike;
   private closed = false;
+  /** The other tabs heard from and not yet gone. */
+  private readonly peers = new Set<string>();
 
   constructor(private readonly options: CrossTabOptions) {
     this.userId = options.userId ?? `tab-${crypto.randomUUID().slice(0, 8)}`;
@@ -55,6 +65,11 @@ export class CrossTab {
     const update: CollaborationUpdate = { sessionId, userId: this.userId, action, timestamp: Date.now() };
     this.record(update);
     if (!this.closed) this.channel.postMessage({ kind: 'collab', update } satisfies TabMessage);
+  }
+
+  /** How many other tabs of the app are known to be open (run events are published only to them). */
+  get listeners(): number {
+    return this.peers.size;
   }
 
   /** Says goodbye and stops listening; later calls do nothing. */
@@ -77,16 +92,33 @@ export class CrossTab {
       else if (e.type === 'run.completed') this.announce('run_completed', e.runId);
       else if (e.type === 'run.failed') this.announce('run_failed', e.runId);
     }
-    this.channel.postMessage({ kind: 'batch', from: this.userId, events: mine } satisfies TabMessage);
+    if (this.peers.size > 0)
+      this.channel.postMessage({ kind: 'batch', from: this.userId, events: mine } satisfies TabMessage);
   }
 
   private readonly onMessage = (ev: MessageEvent) => {
     const msg = ev.data as Partial<TabMessage> | null;
     if (!msg || typeof msg !== 'object') return;
-    if (msg.kind === 'collab' && isUpdate(msg.update)) this.record(msg.update);
-    else if (msg.kind === 'batch' && typeof msg.from === 'string' && Array.isArray(msg.events))
+    if (msg.kind === 'collab' && isUpdate(msg.update)) {
+      this.heard(msg.update.userId, msg.update.action);
+      this.record(msg.update);
+    } else if (msg.kind === 'batch' && typeof msg.from === 'string' && Array.isArray(msg.events)) {
+      this.heard(msg.from);
       this.receive(msg.from, msg.events);
+    } else if (msg.kind === 'here' && typeof msg.from === 'string') this.heard(msg.from);
   };
+
+  /** Keeps the set of other open tabs; a newcomer is told this tab is here. */
+  private heard(userId: string, action?: string): void {
+    if (userId === this.userId) return;
+    if (action === 'left') {
+      this.peers.delete(userId);
+      return;
+    }
+    this.peers.add(userId);
+    if (action === 'joined' && !this.closed)
+      this.channel.postMessage({ kind: 'here', from: this.userId } satisfies TabMessage);
+  }
 
   private receive(from: string, raw: unknown[]): void {
     const events: WorkerEvent[] = [];
