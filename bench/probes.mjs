@@ -360,7 +360,7 @@ export async function inspectorProbe({ steps, queries }) {
 
 /**
  * The relay's worker side alone: a second instance of the app's worker, driven with raw protocol
- * messages from a page that only counts `custom_token` events (no validation, stores or UI). Its
+ * messages from a page that only counts `custom_token` events (no validation, unpacking, stores or UI). Its
  * baseline (`bench.baseline`, the same graph with nothing relayed) runs in the same worker, so
  * the ratio of the two is what the relay costs the worker, with the page all but idle.
  */
@@ -385,6 +385,22 @@ export async function workerOnly({ workerUrl, run, demo }) {
         let lastTs = 0;
         const t0 = performance.timeOrigin + performance.now();
         listener = (batch) => {
+          // Token events come packed (src/shared/packing.ts): counted without unpacking them.
+          const p = batch.packed;
+          if (p) {
+            const isToken = p.templates.map(
+              (t) => t.runId === runId && t.type === 'custom' && t.name === 'custom_token',
+            );
+            let k = 0;
+            for (const t of p.order) {
+              if (t < 0) continue;
+              if (isToken[t]) {
+                tokens += 1;
+                lastTs = p.ts[k];
+              }
+              k++;
+            }
+          }
           for (const ev of batch.events) {
             if (ev.runId !== runId) continue;
             if (ev.type === 'custom' && ev.name === 'custom_token') {

@@ -275,7 +275,22 @@ export type ResumeCommand = CommandOf<'resume'>;
 /** The only message shape the worker posts. */
 export interface EventBatch {
   kind: 'batch';
+  /** The batch's events in order; with `packed`, only those that were not packed. */
   events: WorkerEvent[];
+  /** Token events sent as text against a template (`src/shared/packing.ts`). */
+  packed?: PackedEvents;
+}
+
+/** Token events of a batch, packed: per event its template, text, `seq` and `ts`. */
+export interface PackedEvents {
+  /** Each a `custom_token` event or a `messages` chunk whose text is `''`. */
+  templates: WorkerEvent[];
+  /** Every event of the batch, in order: its template's index, or -1 for the next of `events`. */
+  order: Int8Array;
+  /** Per packed event, in order. */
+  contents: string[];
+  seq: Float64Array;
+  ts: Float64Array;
 }
 
 /** Distributes Omit over a union so each member keeps its own fields. */

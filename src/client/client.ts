@@ -8,6 +8,7 @@ import {
   type WorkerEvent,
 } from '../protocol';
 import { deserializeError } from '../shared/errors';
+import { packableKind, unpackEvents } from '../shared/packing';
 import { parseBatch, parseEvent } from '../shared/validate';
 
 type Listener = (events: WorkerEvent[]) => void;
@@ -96,17 +97,7 @@ export class TabgraphClient {
   }
 
   private readonly onMessage = (ev: MessageEvent) => {
-    const batch = parseBatch(ev.data);
-    const events: WorkerEvent[] = [];
-    if (!batch.ok) {
-      events.push(pageError('message', batch.error));
-    } else {
-      for (const raw of batch.value.events) {
-        const parsed = parseEvent(raw);
-        if (parsed.ok) events.push(parsed.value);
-        else events.push(pageError('event', parsed.error));
-      }
-    }
+    const events = readBatch(ev.data);
     for (const e of events) this.settle(e);
     if (events.length) for (const l of this.listeners) l(events);
   };
@@ -121,6 +112,31 @@ export class TabgraphClient {
       waiter.reject(deserializeError(reply.error ?? { name: 'Error', message: 'request failed' }));
     else waiter.resolve(reply);
   }
+}
+
+/**
+ * The events of one message from the worker, validated and unpacked, in order. What fails
+ * validation is replaced by an `error` event that says why; a packed part that cannot be read
+ * becomes one such event after the batch's plain events.
+ */
+export function readBatch(msg: unknown): WorkerEvent[] {
+  const batch = parseBatch(msg);
+  if (!batch.ok) return [pageError('message', batch.error)];
+  const events: WorkerEvent[] = [];
+  for (const raw of batch.value.events) {
+    const parsed = parseEvent(raw);
+    events.push(parsed.ok ? parsed.value : pageError('event', parsed.error));
+  }
+  const packed = batch.value.packed;
+  if (!packed) return events;
+  const templates: WorkerEvent[] = [];
+  for (const raw of packed.templates) {
+    const parsed = parseEvent(raw);
+    if (!parsed.ok || !packableKind(parsed.value))
+      return [...events, pageError('packed', parsed.ok ? 'a template is not a token event' : parsed.error)];
+    templates.push(parsed.value);
+  }
+  return unpackEvents(packed, events, templates, (problem) => pageError('packed', problem));
 }
 
 /** An `error` event made on the page (seq -1) for a message that failed validation. */

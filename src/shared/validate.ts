@@ -17,6 +17,7 @@ import {
   type WorkerEvent,
   type WorkerEventType,
 } from '../protocol';
+import { packedProblem } from './packing';
 
 /** The outcome of checking one message: the typed value, or why it was refused. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -189,10 +190,17 @@ export function parseEvent(ev: unknown): Parsed<WorkerEvent> {
   return problem ? { ok: false, error: `${t}: ${problem}` } : { ok: true, value: ev as unknown as WorkerEvent };
 }
 
-/** Validates the envelope the worker posts; individual events are checked with {@link parseEvent}. */
+/**
+ * Validates the envelope the worker posts, with the shape of its packed part; individual events
+ * (and packed templates) are checked with {@link parseEvent}.
+ */
 export function parseBatch(msg: unknown): Parsed<EventBatch> {
   if (!isObj(msg) || msg.kind !== 'batch')
     return { ok: false, error: `message is not an event batch (got ${describe(msg)})` };
   if (!Array.isArray(msg.events)) return { ok: false, error: 'event batch has no events array' };
+  if (msg.packed !== undefined) {
+    const problem = packedProblem(msg.packed, msg.events.length);
+    if (problem) return { ok: false, error: `event batch: ${problem}` };
+  }
   return { ok: true, value: msg as unknown as EventBatch };
 }
