@@ -60,10 +60,11 @@ describe('streamed markdown (real Chromium)', () => {
     document.body.append(target);
     const props = $state({ text: '' });
     mounted = mount(StreamingMarkdown, { target, props });
-    const paragraph = 'word '.repeat(40) + '\n\n';
+    // Each paragraph different: the renderer reuses what it rendered a moment ago (two views, one answer).
+    const paragraph = (i: number) => 'word '.repeat(40) + i + '\n\n';
     const rendered = () => target.querySelectorAll('p:not(.plain)').length;
     for (let i = 0; i < 2000; i++) {
-      props.text += paragraph;
+      props.text += paragraph(i);
       flushSync();
     }
     // 2,000 updates with no frame in between: nothing parsed yet, parsing waits for the frame.
@@ -78,6 +79,10 @@ describe('streamed markdown (real Chromium)', () => {
     for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]);
     const growing = counts.filter((c, i) => c > (i === 0 ? 0 : counts[i - 1]));
     expect(growing.length).toBeGreaterThan(1);
+    // The blocks a frame finishes go in as one insertion: at most one part per frame, not one per block.
+    const parts = target.querySelectorAll('.md-part').length;
+    expect(parts).toBeGreaterThan(1);
+    expect(parts).toBeLessThanOrEqual(counts.length);
     const first = target.querySelector('p');
     props.text += 'tail';
     flushSync();

@@ -79,7 +79,25 @@ export function sanitizeHtml(html: string): SanitizedHtml {
   return getPurifier().sanitize(html) as unknown as SanitizedHtml;
 }
 
+/**
+ * Several sanitised fragments as one, to insert with one `{@html}`: DOMPurify's output is a
+ * serialised DOM fragment (every element closed, text escaped, no raw-text elements allowed), so
+ * fragments side by side parse as the same elements, side by side.
+ */
+export function joinSanitized(parts: readonly SanitizedHtml[]): SanitizedHtml {
+  return parts.join('') as SanitizedHtml;
+}
+
+/** Recently rendered markdown: the output and the messages panel show the same answer, block by block. */
+const recent = new Map<string, SanitizedHtml>();
+const RECENT_MAX = 64;
+
 /** Renders untrusted markdown to HTML that is safe to insert with `{@html}`. */
 export function renderMarkdown(markdown: string): SanitizedHtml {
-  return sanitizeHtml(marked.parse(markdown, { async: false }));
+  const hit = recent.get(markdown);
+  if (hit !== undefined) return hit;
+  const html = sanitizeHtml(marked.parse(markdown, { async: false }));
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(markdown, html);
+  return html;
 }
