@@ -92,33 +92,75 @@ const urgent = (a: RunState, b: RunState) =>
   a.runId !== b.runId || a.status !== b.status || a.threadId !== b.threadId || a.interruptedNext !== b.interruptedNext;
 
 /**
+ * Tokens a millisecond above which a stream counts as a flood (about 4 a frame, 250 a second):
+ * faster than anyone reads, and drawn every frame it costs the page more than all else together.
+ */
+const FLOOD_TOKENS_PER_MS = 0.25;
+/** How often the page draws a flooding stream: ten times a second. */
+const FLOOD_INTERVAL_MS = 100;
+
+/** How long after the last publish the next may go out: a frame, or a tenth of a second in a flood. */
+const runPace = (published: RunState, next: RunState, sincePublishMs: number) =>
+  (next.stats.tokens - published.stats.tokens) / Math.max(sincePublishMs, 1) > FLOOD_TOKENS_PER_MS
+    ? FLOOD_INTERVAL_MS
+    : 0;
+
+/**
  * Publishes a store's value to its subscribers at most once per animation frame, in the frame's
  * `requestAnimationFrame` callback (just before the page is drawn, so nothing shows later), so
  * components do work in proportion to frames, not to batches, and none of it in the tasks that
- * receive the worker's messages. Urgent changes go out at once; a new subscriber gets the latest
+ * receive the worker's messages. `pace` may space publishes further (a flood of tokens is drawn
+ * ten times a second: every token still reaches the store at once, and the page's readers such
+ * as the bench see it there). Urgent changes go out at once; a new subscriber gets the latest
  * value. Without animation frames (node, tests) every change goes out at once.
  */
-function perFrame<T>(store: Writable<T>, initial: T, isUrgent: (published: T, next: T) => boolean) {
+function perFrame<T>(
+  store: Writable<T>,
+  initial: T,
+  isUrgent: (published: T, next: T) => boolean,
+  pace: (published: T, next: T, sincePublishMs: number) => number = () => 0,
+) {
   const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : null;
   let published = initial;
+  let publishedAt = 0;
   let latest = initial;
   let requested = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const publish = () => {
+    if (timer !== undefined) {
+      // A paced publish was waiting: this one replaces it.
+      clearTimeout(timer);
+      timer = undefined;
+      requested = false;
+    }
     published = latest;
+    publishedAt = performance.now();
     store.set(latest);
+  };
+  /** Publishes in a frame, or first waits as long as `pace` says (asked again in the frame). */
+  const schedule = (inFrame: boolean) => {
+    const since = performance.now() - publishedAt;
+    const wait = pace(published, latest, since) - since;
+    requested = true;
+    if (wait > 0)
+      timer = setTimeout(() => {
+        timer = undefined;
+        raf!(onFrame);
+      }, wait);
+    else if (inFrame) {
+      requested = false;
+      publish();
+    } else raf!(onFrame);
   };
   const onFrame = () => {
     requested = false;
-    if (latest !== published) publish();
+    if (latest !== published) schedule(true);
   };
   return {
     set(next: T) {
       latest = next;
       if (!raf || isUrgent(published, next)) return publish();
-      if (!requested) {
-        requested = true;
-        raf(onFrame);
-      }
+      if (!requested) schedule(false);
     },
     subscribe: ((run, invalidate) => {
       if (latest !== published) publish();
@@ -141,7 +183,7 @@ export function createSessionStores(): SessionStores {
   const openThread = writable<string | null>(null);
   const history = writable<HistoryState>({ threadId: null, status: 'idle', checkpoints: [] });
   const persistent = writable(true);
-  const runFrames = perFrame(run, runState, urgent);
+  const runFrames = perFrame(run, runState, urgent, runPace);
   let replayState: ReplayState = { status: 'idle', runId: null };
   const setRun = (next: RunState) => {
     runState = next;

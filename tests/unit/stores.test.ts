@@ -31,9 +31,13 @@ describe('run store: published per frame', () => {
   };
   beforeEach(() => {
     frames = [];
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
 
   const token = (seq: number, content: string): WorkerEvent => ({
     type: 'custom',
@@ -50,6 +54,8 @@ describe('run store: published per frame', () => {
     const seen: string[] = [];
     stores.run.subscribe((s) => seen.push(s.tokens[0]?.content ?? `<${s.status}>`));
     stores.begin('r1', 'demo', ['custom'], false);
+    // Tokens at a reading pace (three in 50 ms): drawn every frame.
+    vi.advanceTimersByTime(50);
     stores.apply([token(1, 'a')]);
     stores.apply([token(2, 'b')]);
     stores.apply([token(3, 'c')]);
@@ -67,6 +73,41 @@ describe('run store: published per frame', () => {
     stores.apply([{ type: 'run.completed', runId: 'r1', seq: 5, ts: Date.now() }]);
     expect(get(stores.run).status).toBe('completed');
     expect(seen.at(-1)).toBe('abcd');
+  });
+
+  it('a flood of tokens is drawn ten times a second, every token in the store at once; a status change still goes out at once', () => {
+    const stores = createSessionStores();
+    const seen: string[] = [];
+    stores.run.subscribe((s) => seen.push(s.tokens[0]?.content ?? `<${s.status}>`));
+    stores.begin('r1', 'demo', ['custom'], false);
+    vi.advanceTimersByTime(10);
+    // 20 tokens 10 ms after the last publish: 2 a millisecond.
+    for (let i = 1; i <= 20; i++) stores.apply([token(i, 'x')]);
+    expect(stores.current().tokens[0].content).toBe('x'.repeat(20));
+    // The frame comes, finds a flood, and leaves the page as it was until 100 ms after the last publish.
+    runFrame();
+    expect(seen.at(-1)).toBe('<running>');
+    vi.advanceTimersByTime(89);
+    expect(frames).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(frames).toHaveLength(1);
+    runFrame();
+    expect(seen.at(-1)).toBe('x'.repeat(20));
+    // Still flooding: the next waits again; a status change meanwhile goes out at once.
+    vi.advanceTimersByTime(5);
+    stores.apply([token(21, 'y'), token(22, 'y'), token(23, 'y')]);
+    runFrame();
+    expect(seen.at(-1)).toBe('x'.repeat(20));
+    stores.apply([{ type: 'run.completed', runId: 'r1', seq: 24, ts: Date.now() }]);
+    expect(seen.at(-1)).toBe(`${'x'.repeat(20)}yyy`);
+    expect(get(stores.run).status).toBe('completed');
+    // The paced publish it replaced leaves nothing stuck: the next run draws at once again.
+    stores.begin('r2', 'demo', ['custom'], false);
+    vi.advanceTimersByTime(200);
+    stores.apply([{ ...token(1, 'z'), runId: 'r2' } as WorkerEvent]);
+    expect(frames).toHaveLength(1);
+    runFrame();
+    expect(seen.at(-1)).toBe('z');
   });
 
   it('a replay measures latency from when a batch is handed over, not from the recording', () => {
