@@ -1,5 +1,4 @@
 import { TERMINAL_EVENTS, type EventBatch, type UnstampedEvent, type WorkerEvent } from '../protocol';
-import { packBatch } from '../shared/packing';
 
 /** How the worker groups events into posts. */
 export interface BatchPolicy {
@@ -20,8 +19,7 @@ const TERMINAL = new Set<string>(TERMINAL_EVENTS);
  * next macrotask (so sparse events, such as tokens at 100 tok/s, wait for no timer); events that
  * arrive faster are gathered until `intervalMs` has passed or `maxEvents` are queued. A terminal
  * run event flushes at once. Order is never changed and nothing is dropped, except events of a
- * run that has already ended: after its terminal event a run emits nothing more. Token events
- * go packed (`src/shared/packing.ts`).
+ * run that has already ended: after its terminal event a run emits nothing more.
  */
 export class EventEmitter {
   private queue: WorkerEvent[] = [];
@@ -95,7 +93,7 @@ export class EventEmitter {
     const events = this.queue;
     this.queue = [];
     this.lastPost = performance.now();
-    this.post(packBatch(events));
+    this.post({ kind: 'batch', events });
   }
 
   /** Stops timers and releases the internal channel. */

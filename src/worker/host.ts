@@ -9,6 +9,7 @@ import { measureBaseline } from './baseline';
 import { unavailableGraph } from '../shared/graphInfo';
 import { describeGraph } from './describe';
 import { DEFAULT_BATCH_POLICY, EventEmitter, type BatchPolicy } from './emitter';
+import { packBatch } from '../shared/packing';
 import { parseRunInput } from './input';
 import { GraphRegistry, type GraphEntry } from './registry';
 import { executeRun, type ActiveRun } from './run';
@@ -48,7 +49,11 @@ export interface Host {
  * `run.rejected` (the page disables Run meanwhile; nothing is queued silently).
  */
 export function serve(endpoint: Endpoint, options: HostOptions): Host {
-  const emitter = new EventEmitter((batch) => endpoint.postMessage(batch), options.batch ?? DEFAULT_BATCH_POLICY);
+  // Across the boundary token events go packed (`src/shared/packing.ts`); the page unpacks them.
+  const emitter = new EventEmitter(
+    (batch) => endpoint.postMessage(packBatch(batch.events)),
+    options.batch ?? DEFAULT_BATCH_POLICY,
+  );
   const emit = (event: UnstampedEvent) => emitter.emit(event);
   const registry = new GraphRegistry(options.graphs, options.checkpointer);
   let active: ActiveRun | null = null;

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readBatch } from '../../src/client/client';
-import type { EventBatch, WorkerEvent } from '../../src/protocol';
+import type { Endpoint, EventBatch, WorkerEvent } from '../../src/protocol';
 import { MAX_TEMPLATES, packBatch } from '../../src/shared/packing';
+import { DemoEngine } from '../../src/engines/demo';
 import { EventEmitter } from '../../src/worker/emitter';
+import { serve } from '../../src/worker/host';
+import { fixedEngineManager } from '../support/engines';
+import { demoEntry } from '../support/graphs';
+import { until } from '../support/until';
 
 /** What a batch looks like on the page: structured-cloned, as postMessage delivers it. */
 const overTheWire = (batch: EventBatch) => readBatch(structuredClone(batch));
@@ -167,25 +172,59 @@ describe('packed token events', () => {
     expect(errorsOf(readBatch(plainOrder))).toEqual(['message: event batch: packed.order must be an Int8Array']);
   });
 
-  it('the emitter posts token events packed, stamped in order', async () => {
+  it('the worker host posts token events packed; the page reads back every token in order', async () => {
+    const channel = new MessageChannel();
+    const raw: EventBatch[] = [];
+    channel.port2.onmessage = (ev: MessageEvent) => raw.push(ev.data as EventBatch);
+    const host = serve(channel.port1 as unknown as Endpoint, {
+      graphs: [demoEntry],
+      engines: fixedEngineManager(new DemoEngine({ tokensPerSecond: 0, minTokens: 200 })),
+    });
+    try {
+      channel.port2.postMessage({
+        type: 'run',
+        runId: 'r1',
+        graph: 'demo',
+        input: { topic: 'packing' },
+        streamModes: ['messages', 'custom'],
+        subgraphs: false,
+      });
+      await until(() => raw.flatMap((b) => readBatch(b)).some((e) => e.type === 'run.completed'));
+      expect(raw.some((b) => (b.packed?.contents.length ?? 0) > 0)).toBe(true);
+      const events = raw.flatMap((b) => readBatch(b)).filter((e) => e.runId === 'r1');
+      expect(events.filter((e) => e.type === 'error')).toEqual([]);
+      expect(events.map((e) => e.seq)).toEqual(events.map((e) => e.seq).sort((a, b) => a - b));
+      const tokens = events.flatMap((e) =>
+        e.type === 'custom' && e.name === 'custom_token' ? [(e.data as { content: string }).content] : [],
+      );
+      const chunks = events.flatMap((e) =>
+        e.type === 'stream' && e.mode === 'messages' ? [(e.chunk as [{ content: string }])[0].content] : [],
+      );
+      // The demo engine repeats its answer until it is 200 tokens long.
+      expect(tokens.length).toBeGreaterThanOrEqual(200);
+      expect(tokens.join('')).toContain('This is the offline demo engine, without an LLM. You said: packing');
+      // Every token's messages chunk carries the same text.
+      expect(chunks.join('')).toContain(tokens.join(''));
+    } finally {
+      host.close();
+      channel.port1.close();
+      channel.port2.close();
+    }
+  });
+
+  it('the emitter itself hands on plain events (the server transport uses it in the page)', () => {
     const posts: EventBatch[] = [];
-    const em = new EventEmitter((b) => posts.push(structuredClone(b)), { intervalMs: 50, maxEvents: 100 });
-    em.emit({ type: 'run.started', runId: 'r', graph: 'demo', streamModes: ['custom'], subgraphs: false });
+    const em = new EventEmitter((b) => posts.push(b), { intervalMs: 50, maxEvents: 100 });
     const data = (content: string) => ({ content, id: 'm1', agentName: 'writer' });
-    for (const t of ['a', 'b', 'c'])
+    for (const t of ['a', 'b'])
       em.emit({ type: 'custom', runId: 'r', name: 'custom_token', ns: NS, node: 'write', data: data(t) });
-    em.emit({ type: 'run.completed', runId: 'r' });
+    em.flush();
     em.close();
     expect(posts).toHaveLength(1);
-    expect(posts[0].packed?.contents).toEqual(['a', 'b', 'c']);
-    const back = posts.flatMap((b) => readBatch(b));
-    expect(back.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(back.map((e) => (e.type === 'custom' ? (e.data as { content: string }).content : e.type))).toEqual([
-      'run.started',
+    expect(posts[0].packed).toBeUndefined();
+    expect(posts[0].events.map((e) => (e.type === 'custom' ? (e.data as { content: string }).content : ''))).toEqual([
       'a',
       'b',
-      'c',
-      'run.completed',
     ]);
   });
 });
