@@ -2,7 +2,7 @@
  * The hot path's wire form. Streaming a token makes two events, a `custom_token` custom event and
  * a `messages` chunk, that differ from the token before only in their text, `seq` and `ts`.
  * Copied one by one, a batch of them costs the worker more (structured clone) than the graph
- * spends making the tokens. So the emitter sends such events packed: one template per stream,
+ * spends making the tokens. So the worker host sends such events packed: one template per stream,
  * then per event just its text, `seq` and `ts` (a string array and two typed arrays, which copy
  * in bulk), and the page rebuilds the same events, in the same order, deep-equal to the
  * originals. Everything else travels as it is.

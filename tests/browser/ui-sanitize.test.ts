@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import TokenOutput from '../../src/ui/run/TokenOutput.svelte';
-import { renderMarkdown, sanitizeHtml } from '../../src/ui/markdown/sanitize';
+import { joinSanitized, renderMarkdown, sanitizeHtml } from '../../src/ui/markdown/sanitize';
 import { frames, mountPerTest } from '../support/mount';
 
 /** Model output that tries every trick we know; each sets a global flag if it ever runs. */
@@ -79,6 +79,23 @@ describe('sanitised markdown (real Chromium)', () => {
     host.innerHTML = sanitizeHtml('<p onmouseover="x()">hi</p><a href="data:text/html,<script>1</script>">d</a>');
     assertClean(host);
     expect(host.querySelector('a')?.hasAttribute('href')).toBe(false);
+  });
+
+  it('joined fragments parse as they do apart: no element whose text the parser reads raw survives', () => {
+    const raw = ['<title>', '<xmp>', '<noembed>', '<noframes>', '<noscript>', '<plaintext>'];
+    const parts = raw.map((tag) => renderMarkdown(`${tag}x</p><b>y</b>`));
+    for (const p of parts) expect(p).not.toMatch(/<(title|xmp|noembed|noframes|noscript|plaintext)\b/i);
+    const all = [...parts, renderMarkdown('**last**')];
+    const parsed = (html: string) => {
+      const host = document.createElement('div');
+      host.innerHTML = html;
+      return host;
+    };
+    const joined = parsed(joinSanitized(all));
+    // The browser parses the joined string as the parts parsed one by one, side by side.
+    expect(joined.innerHTML).toBe(all.map((p) => parsed(p).innerHTML).join(''));
+    // The last fragment is still an element, not text swallowed by an earlier one.
+    expect(joined.querySelector('strong')?.textContent).toBe('last');
   });
 
   it('renders a whole attack answer through the real output component without running it', async () => {

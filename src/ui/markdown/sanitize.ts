@@ -40,6 +40,14 @@ export const SANITIZE_CONFIG: Config = {
     'svg',
     'math',
     'template',
+    // Elements whose text the parser reads raw: with them gone, sanitised fragments side by side
+    // parse as they do apart (see joinSanitized).
+    'title',
+    'xmp',
+    'noembed',
+    'noframes',
+    'noscript',
+    'plaintext',
   ],
   FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'ping', 'target'],
   ALLOW_DATA_ATTR: false,
@@ -81,8 +89,9 @@ export function sanitizeHtml(html: string): SanitizedHtml {
 
 /**
  * Several sanitised fragments as one, to insert with one `{@html}`: DOMPurify's output is a
- * serialised DOM fragment (every element closed, text escaped, no raw-text elements allowed), so
- * fragments side by side parse as the same elements, side by side.
+ * serialised DOM fragment (every element closed, text escaped, and no element whose text the
+ * parser reads raw: see FORBID_TAGS), so fragments side by side parse as the same elements, side
+ * by side.
  */
 export function joinSanitized(parts: readonly SanitizedHtml[]): SanitizedHtml {
   return parts.join('') as SanitizedHtml;
