@@ -100,14 +100,16 @@ export function packBatch(events: WorkerEvent[]): EventBatch {
   const contents: string[] = [];
   const seq: number[] = [];
   const ts: number[] = [];
-  let last = -1;
+  // A token's two events alternate (chunk, token, chunk, ...): each kind remembers its last template.
+  const last: Record<Kind, number> = { token: -1, chunk: -1 };
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const kind = packableKind(e);
     let t = -1;
     if (kind) {
       templates ??= [];
-      if (last >= 0 && kinds[last] === kind && fits(kind, templates[last], e)) t = last;
+      const recent = last[kind];
+      if (recent >= 0 && fits(kind, templates[recent], e)) t = recent;
       else {
         for (let j = 0; j < templates.length; j++)
           if (kinds[j] === kind && fits(kind, templates[j], e)) {
@@ -124,7 +126,7 @@ export function packBatch(events: WorkerEvent[]): EventBatch {
     order[i] = t;
     if (t < 0) plain.push(e);
     else {
-      last = t;
+      last[kind!] = t;
       contents.push(bodyOf(kind!, e).content as string);
       seq.push(e.seq);
       ts.push(e.ts);
