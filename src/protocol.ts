@@ -217,6 +217,8 @@ export const EVENTS = {
   'thread.history': spec<Reply<{ threadId: string; checkpoints: CheckpointInfo[] }>>()('reply'),
   /** The answer to a request that has no richer reply. */
   ack: spec<Reply<{ ok: boolean; error?: SerializedError }>>()('reply'),
+  /** The saved threads changed with no run of this page behind it: list them again. */
+  'threads.changed': spec<{ runId: null }>()('notice'),
   /** A protocol-level problem: unknown or malformed command, unknown run, and so on. */
   error: spec<{ runId: null; context: string; error: SerializedError }>()('notice'),
 } as const;

@@ -356,7 +356,7 @@ export class Controller {
     this.s.apply(events);
     this.recordings.push(events);
     this.crossTab?.publish(events);
-    if (events.some((e) => e.type === 'run.started' || isTerminal(e))) {
+    if (events.some((e) => e.type === 'run.started' || e.type === 'threads.changed' || isTerminal(e))) {
       this.refreshThreads().catch(() => {});
       // A history on screen follows its thread's new checkpoints.
       if (get(this.s.history).status !== 'idle') void this.loadHistory();

@@ -148,6 +148,7 @@ export const RUN_CASES: RunCases = {
   'thread.state': ignore,
   'thread.history': ignore,
   ack: ignore,
+  'threads.changed': ignore,
   error: ignore,
 };
 

@@ -56,6 +56,8 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
   );
   const emit = (event: UnstampedEvent) => emitter.emit(event);
   const registry = new GraphRegistry(options.graphs, options.checkpointer);
+  // A thread marked interrupted late (its tab was still going away) is news to the page.
+  const offThreads = options.threads?.subscribe(() => emit({ type: 'threads.changed', runId: null }));
   let active: ActiveRun | null = null;
   /** Runs waiting for their graph to load; they count as active, so a second run is refused. */
   let starting: string | null = null;
@@ -292,6 +294,7 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
     close: () => {
       endpoint.removeEventListener('message', onMessage);
       active?.cancel();
+      offThreads?.();
       emitter.close();
       restoreEngine();
     },

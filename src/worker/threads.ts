@@ -9,6 +9,11 @@ export interface ThreadBook {
   ended(threadId: string, runId: string, status: ThreadStatus): Promise<void>;
   list(): Promise<ThreadInfo[]>;
   delete(threadId: string): Promise<void>;
+  /**
+   * Calls `listener` whenever the list changed by itself: a thread left running by a tab that
+   * was still going away when this worker looked, marked interrupted once its lock is free.
+   */
+  subscribe(listener: () => void): () => void;
 }
 
 const LOCK_PREFIX = 'tabgraph-thread-';
@@ -26,17 +31,43 @@ function toInfo(r: ThreadRecord): ThreadInfo {
  * Thread history in IndexedDB. While a run is going, its tab holds a Web Lock named after the
  * thread; when a worker starts, every thread still marked running whose lock nobody holds was cut
  * off by a reload (or a crash) and is marked interrupted, so it shows as such and is not lost.
+ *
+ * A tab that is going away releases its locks a little after it is gone, so a thread whose lock
+ * is still held is watched: once the lock is free and the thread still says running with no run
+ * behind it, it is marked interrupted then, and subscribers hear that the list changed.
  */
 export function createThreadBook(checkpointer: BaseCheckpointSaver, history = new ThreadHistory()): ThreadBook {
   const releases = new Map<string, () => void>();
   /** Threads with a run in this worker (tracked apart from locks, which node lacks). */
   const runningHere = new Set<string>();
+  /** Threads whose lock another tab holds, waited for. */
+  const watched = new Set<string>();
+  const listeners = new Set<() => void>();
+
+  const watch = (lm: LockManager, threadId: string) => {
+    if (watched.has(threadId)) return;
+    watched.add(threadId);
+    // Granted once the holder lets go; held only while the record is read and written.
+    lm.request(`${LOCK_PREFIX}${threadId}`, async () => {
+      const record = await history.get(threadId);
+      if (record?.lastStatus !== 'running' || runningHere.has(threadId)) return false;
+      await history.put({ ...record, lastStatus: 'interrupted', updatedAt: Date.now() });
+      return true;
+    })
+      .then((changed: boolean) => {
+        if (changed) for (const l of listeners) l();
+      })
+      .catch(() => {})
+      .finally(() => watched.delete(threadId));
+  };
+
   /**
    * Marks threads left 'running' by a worker that is gone (its tab reloaded or crashed) as
    * interrupted: a live run, here or in another tab, holds its thread's lock.
    */
   const reconcile = async () => {
-    const held = await locks()?.query();
+    const lm = locks();
+    const held = await lm?.query();
     const stillRunning = new Set(
       (held?.held ?? [])
         .map((l) => l.name ?? '')
@@ -45,6 +76,9 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
     );
     for (const id of runningHere) stillRunning.add(id);
     await history.markInterruptedOnStartup({ stillRunning });
+    if (!lm) return;
+    for (const t of await history.list())
+      if (t.lastStatus === 'running' && !runningHere.has(t.threadId)) watch(lm, t.threadId);
   };
   const ready = reconcile().catch(() => {});
 
@@ -87,6 +121,10 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
     async delete(threadId) {
       await checkpointer.deleteThread(threadId);
       await history.delete(threadId);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -3,6 +3,7 @@ import { get } from 'svelte/store';
 import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
 import { createWorker, deleteThreadsDatabase } from '../support/workerPage';
+import { ThreadHistory } from '../../src/worker/persistence/index';
 
 const sessions: TestPage[] = [];
 afterEach(() => {
@@ -86,5 +87,37 @@ describe('threads persist in IndexedDB across reloads', () => {
     await until(() => get(second.stores.threads).find((t) => t.threadId === runId)?.lastStatus === 'completed');
     await second.deleteThread(runId);
     expect(get(second.stores.threads).some((t) => t.threadId === runId)).toBe(false);
+  });
+
+  it('a thread whose tab is still letting go of it when the page lists threads turns interrupted once it has', async () => {
+    // A tab going away: its run's record says running, and its lock is released only later.
+    const threadId = 'thread-of-a-closing-tab';
+    await new ThreadHistory().put({
+      threadId,
+      graph: 'schema',
+      title: 'a closing tab',
+      createdAt: 1,
+      updatedAt: 1,
+      lastRunId: 'run-of-a-closing-tab',
+      lastStatus: 'running',
+    });
+    let letGo!: () => void;
+    await new Promise<void>((held) => {
+      void navigator.locks.request(`tabgraph-thread-${threadId}`, () => {
+        held();
+        return new Promise<void>((release) => (letGo = release));
+      });
+    });
+
+    const page = open();
+    // Listed while the lock is held: another tab may still be running it.
+    await until(() => get(page.stores.threads).some((t) => t.threadId === threadId));
+    expect(get(page.stores.threads).find((t) => t.threadId === threadId)?.lastStatus).toBe('running');
+
+    letGo();
+    // Nothing else happens on the page: the worker notices and the list follows.
+    await until(() => get(page.stores.threads).find((t) => t.threadId === threadId)?.lastStatus === 'interrupted');
+    expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('interrupted');
+    await page.deleteThread(threadId);
   });
 });
