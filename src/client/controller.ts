@@ -356,11 +356,10 @@ export class Controller {
     this.s.apply(events);
     this.recordings.push(events);
     this.crossTab?.publish(events);
-    if (events.some((e) => e.type === 'run.started' || e.type === 'threads.changed' || isTerminal(e))) {
-      this.refreshThreads().catch(() => {});
-      // A history on screen follows its thread's new checkpoints.
-      if (get(this.s.history).status !== 'idle') void this.loadHistory();
-    }
+    const runEdge = events.some((e) => e.type === 'run.started' || isTerminal(e));
+    if (runEdge || events.some((e) => e.type === 'threads.changed')) this.refreshThreads().catch(() => {});
+    // A history on screen follows its thread's new checkpoints.
+    if (runEdge && get(this.s.history).status !== 'idle') void this.loadHistory();
     for (const l of this.listeners) l(events);
   }
 

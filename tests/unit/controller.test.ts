@@ -145,6 +145,21 @@ describe('the page controller', () => {
     expect(calls).toEqual(['resume t1 cp-3 plan']);
   });
 
+  it('lists the threads again when the worker says they changed, and asks for nothing else', async () => {
+    let threads = [thread('t1')];
+    const { transport, calls, emit } = scripted([], { listThreads: async () => threads });
+    const c = new Controller({ transport, crossTab: false });
+    await settle();
+    expect(get(c.stores.threads).map((t) => t.lastStatus)).toEqual(['completed']);
+    // Another tab's run, left running when this page listed it, was marked interrupted since.
+    threads = [{ ...threads[0], lastStatus: 'interrupted' }];
+    emit([{ type: 'threads.changed', runId: null, seq: 1, ts: 0 }]);
+    await settle();
+    expect(get(c.stores.threads).map((t) => t.lastStatus)).toEqual(['interrupted']);
+    expect(calls).toEqual([]);
+    expect(c.current()).toMatchObject({ status: 'idle', runId: null });
+  });
+
   it('says when threads live in memory only', async () => {
     const { transport } = scripted();
     (transport as { persistent?: boolean }).persistent = false;
