@@ -68,17 +68,14 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
   const reconcile = async () => {
     const lm = locks();
     const held = await lm?.query();
-    const stillRunning = new Set(
-      (held?.held ?? [])
-        .map((l) => l.name ?? '')
-        .filter((n) => n.startsWith(LOCK_PREFIX))
-        .map((n) => n.slice(LOCK_PREFIX.length)),
-    );
-    for (const id of runningHere) stillRunning.add(id);
-    await history.markInterruptedOnStartup({ stillRunning });
-    if (!lm) return;
-    for (const t of await history.list())
-      if (t.lastStatus === 'running' && !runningHere.has(t.threadId)) watch(lm, t.threadId);
+    const heldElsewhere = (held?.held ?? [])
+      .map((l) => l.name ?? '')
+      .filter((n) => n.startsWith(LOCK_PREFIX))
+      .map((n) => n.slice(LOCK_PREFIX.length))
+      .filter((id) => !runningHere.has(id));
+    await history.markInterruptedOnStartup({ stillRunning: new Set([...heldElsewhere, ...runningHere]) });
+    // The watch reads the record when it gets the lock: a run that ends well changes nothing.
+    if (lm) for (const id of heldElsewhere) watch(lm, id);
   };
   const ready = reconcile().catch(() => {});
 
