@@ -356,8 +356,15 @@ export class Controller {
     this.s.apply(events);
     this.recordings.push(events);
     this.crossTab?.publish(events);
-    const runEdge = events.some((e) => e.type === 'run.started' || isTerminal(e));
-    if (runEdge || events.some((e) => e.type === 'threads.changed')) this.refreshThreads().catch(() => {});
+    // One pass over the batch (most are thousands of tokens): a run's start or end, or the worker
+    // saying the saved threads changed.
+    let runEdge = false;
+    let threadsChanged = false;
+    for (const e of events) {
+      if (e.type === 'run.started' || isTerminal(e)) runEdge = true;
+      else if (e.type === 'threads.changed') threadsChanged = true;
+    }
+    if (runEdge || threadsChanged) this.refreshThreads().catch(() => {});
     // A history on screen follows its thread's new checkpoints.
     if (runEdge && get(this.s.history).status !== 'idle') void this.loadHistory();
     for (const l of this.listeners) l(events);

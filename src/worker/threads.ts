@@ -48,14 +48,11 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
     if (watched.has(threadId)) return;
     watched.add(threadId);
     // Granted once the holder lets go; held only while the record is read and written.
-    lm.request(`${LOCK_PREFIX}${threadId}`, async () => {
-      const record = await history.get(threadId);
-      if (record?.lastStatus !== 'running' || runningHere.has(threadId)) return false;
-      await history.put({ ...record, lastStatus: 'interrupted', updatedAt: Date.now() });
-      return true;
-    })
-      .then((changed: boolean) => {
-        if (changed) for (const l of listeners) l();
+    lm.request(`${LOCK_PREFIX}${threadId}`, () =>
+      history.markInterruptedOnStartup({ only: threadId, stillRunning: runningHere }),
+    )
+      .then((marked: string[]) => {
+        if (marked.length) for (const l of listeners) l();
       })
       .catch(() => {})
       .finally(() => watched.delete(threadId));

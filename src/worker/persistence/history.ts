@@ -65,16 +65,17 @@ export class ThreadHistory {
    * Its last checkpoint is intact, so the thread can be resumed from there.
    *
    * Another open tab may be running one of them right now; pass those ids as `stillRunning`
-   * (for instance the threads whose Web Lock is held, from `navigator.locks.query()`).
+   * (for instance the threads whose Web Lock is held, from `navigator.locks.query()`). With
+   * `only`, just that thread is looked at (its tab has let go of it since).
    */
   async markInterruptedOnStartup(
-    options: { now?: number; stillRunning?: ReadonlySet<string> } = {},
+    options: { now?: number; stillRunning?: ReadonlySet<string>; only?: string } = {},
   ): Promise<string[]> {
     const now = options.now ?? Date.now();
     const { db } = await this.connection.get();
     const tx = db.transaction(STORES.threads, 'readwrite');
     const marked: string[] = [];
-    const request = tx.objectStore(STORES.threads).openCursor();
+    const request = tx.objectStore(STORES.threads).openCursor(options.only);
     // A cursor callback, not an awaited loop: each step must be requested before the event ends.
     request.onsuccess = () => {
       const cursor = request.result;
