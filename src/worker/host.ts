@@ -59,10 +59,15 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
   // A thread marked interrupted late (its tab was still going away) is news to the page.
   const offThreads = options.threads?.subscribe(() => emit({ type: 'threads.changed', runId: null }));
   let active: ActiveRun | null = null;
-  /** Runs waiting for their graph to load; they count as active, so a second run is refused. */
+  /**
+   * A run loading its graph or waiting for its thread (put on record, its lock free); it counts as
+   * active, so a second run is refused.
+   */
   let starting: string | null = null;
-  /** A cancel that arrived while its run was still loading its graph. */
+  /** A cancel that arrived while its run was still starting. */
   let pendingCancel: string | null = null;
+  /** Ends the starting run's wait for its thread's lock. */
+  let stopWaiting: (() => void) | null = null;
   // Graph code asks `currentEngine()`; here that is the manager's engine, reporting usage per run.
   const restoreEngine = setEngineProvider(() =>
     reportingUsage(options.engines.current(), emit, () => active?.runId ?? null),
@@ -83,23 +88,41 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
     }
     let input: Record<string, unknown> | null = null;
     let loaded;
+    // With a checkpointer every run is a thread: its own, unless it continues one.
+    const threadId = cmd.threadId ?? (options.checkpointer ? cmd.runId : undefined);
+    const book = threadId ? options.threads : undefined;
     starting = cmd.runId;
     try {
       loaded = await registry.get(cmd.graph);
       if (cmd.type === 'run') input = await parseRunInput(loaded, cmd.input);
       if ((cmd.type === 'resume' || cmd.threadId) && !options.checkpointer)
         throw namedError('NoCheckpointerError', 'threads need a checkpointer, and this worker has none');
+      // The thread is on record, its lock held, before the run makes anything: a tab that goes
+      // away a moment after the first token leaves an interrupted thread, not checkpoints that
+      // no list names. While another tab runs the thread this run waits its turn, and a cancel
+      // ends the wait; a record that cannot be written does not stop the run.
+      if (book) {
+        const waiting = new AbortController();
+        stopWaiting = () => waiting.abort();
+        if (pendingCancel === cmd.runId) waiting.abort();
+        const cancelled = await book.started(threadId!, cmd.runId, cmd.graph, input, waiting.signal).then(
+          () => false,
+          () => waiting.signal.aborted,
+        );
+        if (cancelled) {
+          pendingCancel = null;
+          emit({ type: 'run.cancelled', runId: cmd.runId });
+          return;
+        }
+      }
     } catch (err) {
       emit({ type: 'run.rejected', runId: cmd.runId, error: serializeError(err) });
       return;
     } finally {
       starting = null;
+      stopWaiting = null;
     }
     const graph = loaded.graph;
-    // With a checkpointer every run is a thread: its own, unless it continues one.
-    const threadId = cmd.threadId ?? (options.checkpointer ? cmd.runId : undefined);
-    const book = threadId ? options.threads : undefined;
-    const recorded = book?.started(threadId!, cmd.runId, cmd.graph, input).catch(() => {});
     const run = executeRun({
       cmd,
       graph,
@@ -109,7 +132,6 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
       engine: reportingUsage(options.engines.current(), emit, () => cmd.runId),
       cancelGraceMs: options.cancelGraceMs ?? 2000,
       beforeEnd: async (status) => {
-        await recorded;
         await book?.ended(threadId!, cmd.runId, status);
       },
     });
@@ -138,8 +160,10 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
         return;
       case 'cancel':
         if (active && active.runId === cmd.runId) active.cancel();
-        else if (starting === cmd.runId) pendingCancel = cmd.runId;
-        else
+        else if (starting === cmd.runId) {
+          pendingCancel = cmd.runId;
+          stopWaiting?.();
+        } else
           emit({
             type: 'error',
             runId: null,

@@ -5,7 +5,17 @@ import { ThreadHistory, type ThreadRecord } from './persistence/index';
 
 /** What the host needs to keep a list of threads beside their checkpoints. */
 export interface ThreadBook {
-  started(threadId: string, runId: string, graph: GraphId, input: Record<string, unknown> | null): Promise<void>;
+  /**
+   * Puts a run on record as its thread's, once the thread's lock is held: while another tab runs
+   * the thread this waits, and rejects (AbortError) if `signal` aborts first.
+   */
+  started(
+    threadId: string,
+    runId: string,
+    graph: GraphId,
+    input: Record<string, unknown> | null,
+    signal?: AbortSignal,
+  ): Promise<void>;
   ended(threadId: string, runId: string, status: ThreadStatus): Promise<void>;
   list(): Promise<ThreadInfo[]>;
   delete(threadId: string): Promise<void>;
@@ -77,15 +87,19 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
   const ready = reconcile().catch(() => {});
 
   return {
-    async started(threadId, runId, graph, input) {
+    async started(threadId, runId, graph, input, signal) {
       await ready;
+      signal?.throwIfAborted();
       runningHere.add(threadId);
       const lm = locks();
       if (lm && !releases.has(threadId))
-        await new Promise<void>((granted) => {
-          void lm.request(`${LOCK_PREFIX}${threadId}`, () => {
+        await new Promise<void>((granted, refused) => {
+          lm.request(`${LOCK_PREFIX}${threadId}`, signal ? { signal } : {}, () => {
             granted();
             return new Promise<void>((release) => releases.set(threadId, release));
+          }).catch((err: unknown) => {
+            runningHere.delete(threadId);
+            refused(err);
           });
         });
       const prev = await history.get(threadId);

@@ -120,4 +120,47 @@ describe('threads persist in IndexedDB across reloads', () => {
     expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('interrupted');
     await page.deleteThread(threadId);
   });
+
+  it('a run of a thread another tab is running waits for its lock: a cancel ends the wait, a let-go starts it', async () => {
+    const threadId = 'thread-run-by-another-tab';
+    const lockName = `tabgraph-thread-${threadId}`;
+    let letGo!: () => void;
+    await new Promise<void>((held) => {
+      void navigator.locks.request(lockName, () => {
+        held();
+        return new Promise<void>((release) => (letGo = release));
+      });
+    });
+    // Requests queued for the lock: this worker's watch of the thread, and a run waiting its turn.
+    let queued = -1;
+    const queuedNow = () => {
+      void navigator.locks.query().then((q) => (queued = (q.pending ?? []).filter((l) => l.name === lockName).length));
+      return queued;
+    };
+
+    const page = open();
+    await page.selectEngine({ kind: 'demo', demo: { tokensPerSecond: 0 } });
+    const input = { requirements: 'a zoo with animals and keepers' };
+    await page.refreshThreads(); // the worker has looked at the locks
+    await until(() => queuedNow() >= 0);
+    const watching = queued;
+
+    page.start({ graph: 'schema', input, streamModes: [...modes], subgraphs: true, threadId });
+    await until(() => queuedNow() === watching + 1);
+    page.stop();
+    await until(() => page.stores.current().status !== 'running');
+    expect(page.stores.current().status).toBe('cancelled');
+    expect(page.stores.current().stats.tokens).toBe(0);
+    await until(() => queuedNow() === watching);
+
+    page.start({ graph: 'schema', input, streamModes: [...modes], subgraphs: true, threadId });
+    await until(() => queuedNow() === watching + 1);
+    expect(page.stores.current().stats.tokens).toBe(0);
+    letGo();
+    await until(() => page.stores.current().status !== 'running');
+    expect(page.stores.current().status).toBe('completed');
+    expect(page.stores.current().stats.tokens).toBeGreaterThan(0);
+    expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('completed');
+    await page.deleteThread(threadId);
+  });
 });

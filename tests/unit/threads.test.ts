@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { IndexedDBSaver, ThreadHistory } from '../../src/worker/persistence/index';
-import { createThreadBook } from '../../src/worker/threads';
+import { createThreadBook, type ThreadBook } from '../../src/worker/threads';
 
 describe('thread book', () => {
   it('records a run start and end, lists threads, and deletes a thread with its checkpoints', async () => {
@@ -61,6 +61,93 @@ describe('thread commands through the host', () => {
       await h.client.request({ type: 'thread.delete', threadId: runId });
       const after = await h.client.request({ type: 'threads.list' });
       expect(after.type === 'threads' && after.threads).toEqual([]);
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe('a run and its thread record', () => {
+  async function hostWith(book: (real: ThreadBook) => ThreadBook, answer: () => string) {
+    const { createHarness } = await import('../support/harness');
+    const { fixedEngineManager, ScriptedEngine } = await import('../support/engines');
+    const { demoEntry } = await import('../support/graphs');
+    const opts = { indexedDB: new IDBFactory(), IDBKeyRange, dbName: `order-${Math.random()}` };
+    const checkpointer = new IndexedDBSaver(opts);
+    const history = new ThreadHistory(opts);
+    const engine = new ScriptedEngine(answer);
+    const h = createHarness({
+      graphs: [demoEntry],
+      engines: fixedEngineManager(engine),
+      checkpointer,
+      threads: book(createThreadBook(checkpointer, history)),
+    });
+    return { h, history, engine };
+  }
+  const run = () => ({
+    graph: 'demo' as const,
+    input: { topic: 'order' },
+    streamModes: ['values' as const],
+    subgraphs: false,
+  });
+
+  it('the thread is on record before the run asks its model for anything, however slow the record is', async () => {
+    let onRecord = false;
+    const seenAtFirstToken: boolean[] = [];
+    const { h, history } = await hostWith(
+      (real) => ({
+        ...real,
+        started: async (...args) => {
+          await new Promise((r) => setTimeout(r, 200));
+          await real.started(...args);
+          onRecord = true;
+        },
+      }),
+      () => {
+        seenAtFirstToken.push(onRecord);
+        return 'one two three';
+      },
+    );
+    try {
+      const runId = h.client.run(run());
+      await h.waitFor((e) => e.runId === runId && e.type === 'run.completed');
+      expect(seenAtFirstToken).toEqual([true]);
+      expect((await history.get(runId))?.lastStatus).toBe('completed');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('a cancel while the run waits for its thread (another tab runs it) ends the run cancelled, unstarted', async () => {
+    let waited = 0;
+    const { h, engine } = await hostWith(
+      (real) => ({
+        ...real,
+        started: (threadId, runId, graph, input, signal) => {
+          waited += 1;
+          // The first run waits as for a lock another tab holds; the next goes straight on.
+          if (waited > 1) return real.started(threadId, runId, graph, input, signal);
+          return new Promise<void>((_, refused) =>
+            signal?.addEventListener('abort', () => refused(new DOMException('let go', 'AbortError'))),
+          );
+        },
+      }),
+      () => 'answered',
+    );
+    try {
+      const first = h.client.run({ ...run(), threadId: 'busy-thread' });
+      await vi.waitFor(() => expect(waited).toBe(1));
+      // A second run while the first waits is refused, as while any run is active.
+      const refused = h.client.run(run());
+      await h.waitFor((e) => e.runId === refused && e.type === 'run.rejected');
+      h.client.cancel(first);
+      await h.waitFor((e) => e.runId === first && e.type === 'run.cancelled');
+      expect(h.events.filter((e) => e.runId === first).map((e) => e.type)).toEqual(['run.cancelled']);
+      expect(engine.calls).toBe(0);
+
+      const next = h.client.run({ ...run(), threadId: 'busy-thread' });
+      await h.waitFor((e) => e.runId === next && e.type === 'run.completed');
+      expect(engine.calls).toBe(1);
     } finally {
       h.close();
     }
