@@ -169,6 +169,11 @@ type Reply<P = object> = P & { runId: null; requestId: string };
 
 /** Every event the worker sends, by type. */
 export const EVENTS = {
+  /**
+   * The run waits for its thread: another tab is running it (and holds its lock). `run.started`
+   * follows once that run ends; a cancel ends the wait.
+   */
+  'run.waiting': spec<Run<{ threadId: string }>>()('lifecycle'),
   'run.started': spec<Run<StreamOptions & { graph: GraphId; threadId?: string }>>()('lifecycle'),
   'run.completed': spec<Run>()('terminal'),
   /** The graph paused before `next` (a breakpoint); resume with a `resume` command. */

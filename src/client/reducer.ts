@@ -114,6 +114,7 @@ function terminal(status: RunStatus) {
   return (s: RunState, ev: WorkerEvent, receivedAt: number) => {
     s.status = status;
     s.endedAt = receivedAt;
+    s.waitingFor = undefined;
     if (ev.type === 'run.failed' || ev.type === 'run.rejected') s.error = ev.error;
     if (ev.type === 'run.interrupted') s.interruptedNext = ev.next;
     for (const n of Object.values(s.nodes))
@@ -123,8 +124,12 @@ function terminal(status: RunStatus) {
 
 /** What each event does to the run state. Engine events, replies and notices are reduced elsewhere. */
 export const RUN_CASES: RunCases = {
+  'run.waiting': (s, ev) => {
+    s.waitingFor = ev.threadId;
+  },
   'run.started': (s, ev, receivedAt) => {
     s.status = 'running';
+    s.waitingFor = undefined;
     s.graph = ev.graph;
     s.streamModes = ev.streamModes;
     s.subgraphs = ev.subgraphs;

@@ -79,6 +79,8 @@ export interface RunState {
   streamModes: StreamMode[];
   subgraphs: boolean;
   threadId?: string;
+  /** The thread this run waits for while another tab runs it (until `run.started`). */
+  waitingFor?: string;
   startedAt?: number;
   endedAt?: number;
   lastSeq: number;

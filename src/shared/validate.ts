@@ -154,6 +154,7 @@ const EVENT_CHECKS: { [K in WorkerEventType]?: Check } = {
   'run.rejected': error,
   error,
   'run.interrupted': (e) => (isStrArray(e.next) ? null : 'next must be an array of strings'),
+  'run.waiting': threadId,
   'engine.progress': (e) => (isNum(e.progress) && isStr(e.text) ? null : 'needs text and progress'),
   'graph.info': (e) =>
     isGraphId(e.graph) && isBool(e.available) && Array.isArray(e.nodes) && Array.isArray(e.edges)

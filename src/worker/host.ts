@@ -105,10 +105,13 @@ export function serve(endpoint: Endpoint, options: HostOptions): Host {
         const waiting = new AbortController();
         stopWaiting = () => waiting.abort();
         if (pendingCancel === cmd.runId) waiting.abort();
-        const cancelled = await book.started(threadId!, cmd.runId, cmd.graph, input, waiting.signal).then(
-          () => false,
-          () => waiting.signal.aborted,
-        );
+        const onWait = () => emit({ type: 'run.waiting', runId: cmd.runId, threadId: threadId! });
+        const cancelled = await book
+          .started(threadId!, cmd.runId, cmd.graph, input, { signal: waiting.signal, onWait })
+          .then(
+            () => false,
+            () => waiting.signal.aborted,
+          );
         if (cancelled) {
           pendingCancel = null;
           emit({ type: 'run.cancelled', runId: cmd.runId });

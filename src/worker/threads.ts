@@ -7,14 +7,15 @@ import { ThreadHistory, type ThreadRecord } from './persistence/index';
 export interface ThreadBook {
   /**
    * Puts a run on record as its thread's, once the thread's lock is held: while another tab runs
-   * the thread this waits, and rejects (AbortError) if `signal` aborts first.
+   * the thread this waits (calling `wait.onWait` first), and rejects (AbortError) if
+   * `wait.signal` aborts before.
    */
   started(
     threadId: string,
     runId: string,
     graph: GraphId,
     input: Record<string, unknown> | null,
-    signal?: AbortSignal,
+    wait?: { signal?: AbortSignal; onWait?: () => void },
   ): Promise<void>;
   ended(threadId: string, runId: string, status: ThreadStatus): Promise<void>;
   list(): Promise<ThreadInfo[]>;
@@ -87,21 +88,28 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
   const ready = reconcile().catch(() => {});
 
   return {
-    async started(threadId, runId, graph, input, signal) {
+    async started(threadId, runId, graph, input, wait = {}) {
       await ready;
-      signal?.throwIfAborted();
+      wait.signal?.throwIfAborted();
       runningHere.add(threadId);
       const lm = locks();
-      if (lm && !releases.has(threadId))
-        await new Promise<void>((granted, refused) => {
-          lm.request(`${LOCK_PREFIX}${threadId}`, signal ? { signal } : {}, () => {
-            granted();
-            return new Promise<void>((release) => releases.set(threadId, release));
-          }).catch((err: unknown) => {
-            runningHere.delete(threadId);
-            refused(err);
-          });
+      /** Takes the thread's lock and keeps it until `ended`: false when `ifAvailable` found it held. */
+      const take = (options: LockOptions) =>
+        new Promise<boolean>((taken, refused) => {
+          lm!
+            .request(`${LOCK_PREFIX}${threadId}`, options, (lock) => {
+              taken(lock !== null);
+              return lock ? new Promise<void>((release) => releases.set(threadId, release)) : undefined;
+            })
+            .catch((err: unknown) => {
+              runningHere.delete(threadId);
+              refused(err);
+            });
         });
+      if (lm && !releases.has(threadId) && !(await take({ ifAvailable: true }))) {
+        wait.onWait?.();
+        await take(wait.signal ? { signal: wait.signal } : {});
+      }
       const prev = await history.get(threadId);
       const now = Date.now();
       await history.put({

@@ -146,6 +146,7 @@ describe('threads persist in IndexedDB across reloads', () => {
     const watching = queued;
 
     page.start({ graph: 'schema', input, streamModes: [...modes], subgraphs: true, threadId });
+    await until(() => page.stores.current().waitingFor === threadId);
     await until(() => queuedNow() === watching + 1);
     page.stop();
     await until(() => page.stores.current().status !== 'running');
@@ -155,8 +156,10 @@ describe('threads persist in IndexedDB across reloads', () => {
 
     page.start({ graph: 'schema', input, streamModes: [...modes], subgraphs: true, threadId });
     await until(() => queuedNow() === watching + 1);
+    expect(page.stores.current().waitingFor).toBe(threadId);
     expect(page.stores.current().stats.tokens).toBe(0);
     letGo();
+    await until(() => page.stores.current().waitingFor === undefined);
     await until(() => page.stores.current().status !== 'running');
     expect(page.stores.current().status).toBe('completed');
     expect(page.stores.current().stats.tokens).toBeGreaterThan(0);

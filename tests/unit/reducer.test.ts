@@ -19,6 +19,21 @@ describe('run reducer (pure)', () => {
     expect(applyEvents(s1, [])).toBe(s1);
   });
 
+  it('a run waiting for its thread says so until it starts, or until it ends unstarted', () => {
+    const s0 = beginRun('r1', 'schema', ['values'], false);
+    const waiting = applyEvents(s0, [ev({ type: 'run.waiting', threadId: 't-busy' })]);
+    expect(waiting.waitingFor).toBe('t-busy');
+    expect(waiting.status).toBe('running');
+    const started = applyEvents(waiting, [
+      ev({ type: 'run.started', graph: 'schema', streamModes: ['values'], subgraphs: false, threadId: 't-busy' }),
+    ]);
+    expect(started.waitingFor).toBeUndefined();
+    expect(started.threadId).toBe('t-busy');
+    const gaveUp = applyEvents(waiting, [ev({ type: 'run.cancelled' })]);
+    expect(gaveUp.waitingFor).toBeUndefined();
+    expect(gaveUp.status).toBe('cancelled');
+  });
+
   it('ignores events of other runs and events already seen', () => {
     const s0 = beginRun('r1', 'schema', ['values'], false);
     const t = token('x');

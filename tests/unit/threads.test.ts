@@ -123,12 +123,13 @@ describe('a run and its thread record', () => {
     const { h, engine } = await hostWith(
       (real) => ({
         ...real,
-        started: (threadId, runId, graph, input, signal) => {
+        started: (threadId, runId, graph, input, wait) => {
           waited += 1;
           // The first run waits as for a lock another tab holds; the next goes straight on.
-          if (waited > 1) return real.started(threadId, runId, graph, input, signal);
+          if (waited > 1) return real.started(threadId, runId, graph, input, wait);
+          wait?.onWait?.();
           return new Promise<void>((_, refused) =>
-            signal?.addEventListener('abort', () => refused(new DOMException('let go', 'AbortError'))),
+            wait?.signal?.addEventListener('abort', () => refused(new DOMException('let go', 'AbortError'))),
           );
         },
       }),
@@ -142,7 +143,8 @@ describe('a run and its thread record', () => {
       await h.waitFor((e) => e.runId === refused && e.type === 'run.rejected');
       h.client.cancel(first);
       await h.waitFor((e) => e.runId === first && e.type === 'run.cancelled');
-      expect(h.events.filter((e) => e.runId === first).map((e) => e.type)).toEqual(['run.cancelled']);
+      expect(h.events.filter((e) => e.runId === first).map((e) => e.type)).toEqual(['run.waiting', 'run.cancelled']);
+      expect(h.events.find((e) => e.type === 'run.waiting')).toMatchObject({ threadId: 'busy-thread' });
       expect(engine.calls).toBe(0);
 
       const next = h.client.run({ ...run(), threadId: 'busy-thread' });
