@@ -48,7 +48,11 @@ function toInfo(r: ThreadRecord): ThreadInfo {
  * behind it, it is marked interrupted then, and subscribers hear that the list changed.
  */
 export function createThreadBook(checkpointer: BaseCheckpointSaver, history = new ThreadHistory()): ThreadBook {
-  const releases = new Map<string, () => void>();
+  /**
+   * Thread locks this worker holds for its runs: `release` lets go, `released` settles once the
+   * lock manager has let go (a request right after `release` alone would still find it held).
+   */
+  const held = new Map<string, { release: () => void; released: Promise<unknown> }>();
   /** Threads with a run in this worker (tracked apart from locks, which node lacks). */
   const runningHere = new Set<string>();
   /** Threads whose lock another tab holds, waited for. */
@@ -96,17 +100,18 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
       /** Takes the thread's lock and keeps it until `ended`: false when `ifAvailable` found it held. */
       const take = (options: LockOptions) =>
         new Promise<boolean>((taken, refused) => {
-          lm!
-            .request(`${LOCK_PREFIX}${threadId}`, options, (lock) => {
-              taken(lock !== null);
-              return lock ? new Promise<void>((release) => releases.set(threadId, release)) : undefined;
-            })
-            .catch((err: unknown) => {
-              runningHere.delete(threadId);
-              refused(err);
-            });
+          const request: Promise<unknown> = lm!.request(`${LOCK_PREFIX}${threadId}`, options, (lock) => {
+            if (!lock) return taken(false);
+            const kept = new Promise<void>((release) => held.set(threadId, { release, released: request }));
+            taken(true);
+            return kept;
+          });
+          request.catch((err: unknown) => {
+            runningHere.delete(threadId);
+            refused(err);
+          });
         });
-      if (lm && !releases.has(threadId) && !(await take({ ifAvailable: true }))) {
+      if (lm && !held.has(threadId) && !(await take({ ifAvailable: true }))) {
         wait.onWait?.();
         await take(wait.signal ? { signal: wait.signal } : {});
       }
@@ -126,8 +131,13 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
       const prev = await history.get(threadId);
       if (prev) await history.put({ ...prev, updatedAt: Date.now(), lastRunId: runId, lastStatus: status });
       runningHere.delete(threadId);
-      releases.get(threadId)?.();
-      releases.delete(threadId);
+      const lock = held.get(threadId);
+      held.delete(threadId);
+      if (lock) {
+        lock.release();
+        // The run ends once its lock is free: a run of this thread right after it finds it free.
+        await lock.released.catch(() => {});
+      }
     },
     async list() {
       await ready;

@@ -3,7 +3,9 @@ import { get } from 'svelte/store';
 import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
 import { createWorker, deleteThreadsDatabase } from '../support/workerPage';
+import { MemorySaver } from '@langchain/langgraph/web';
 import { ThreadHistory } from '../../src/worker/persistence/index';
+import { createThreadBook } from '../../src/worker/threads';
 
 const sessions: TestPage[] = [];
 afterEach(() => {
@@ -165,5 +167,19 @@ describe('threads persist in IndexedDB across reloads', () => {
     expect(page.stores.current().stats.tokens).toBeGreaterThan(0);
     expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('completed');
     await page.deleteThread(threadId);
+  });
+
+  it('a run of a thread right after its last run ended does not wait: the ended run let go of the lock first', async () => {
+    const book = createThreadBook(new MemorySaver());
+    const threadId = 'thread-run-twice';
+    const waits: string[] = [];
+    const onWait = () => waits.push('waited');
+    await book.started(threadId, 'run-1', 'schema', { requirements: 'first' }, { onWait });
+    await book.ended(threadId, 'run-1', 'interrupted');
+    await book.started(threadId, 'run-2', 'schema', null, { onWait });
+    await book.ended(threadId, 'run-2', 'completed');
+    expect(waits).toEqual([]);
+    expect((await new ThreadHistory().get(threadId))?.lastRunId).toBe('run-2');
+    await book.delete(threadId);
   });
 });
