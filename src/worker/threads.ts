@@ -130,14 +130,16 @@ export function createThreadBook(checkpointer: BaseCheckpointSaver, history = ne
     async ended(threadId, runId, status) {
       const prev = await history.get(threadId);
       if (prev) await history.put({ ...prev, updatedAt: Date.now(), lastRunId: runId, lastStatus: status });
-      runningHere.delete(threadId);
       const lock = held.get(threadId);
       held.delete(threadId);
       if (lock) {
         lock.release();
         // The run ends once its lock is free: a run of this thread right after it finds it free.
+        // Until then it counts as running here, so no listing meanwhile takes the lock it still
+        // holds for another tab's and queues a watch on it.
         await lock.released.catch(() => {});
       }
+      runningHere.delete(threadId);
     },
     async list() {
       await ready;
