@@ -41,6 +41,10 @@ export class Controller {
   private offTransport: () => void;
   private replaying: AbortController | null = null;
   private followedRun: string | null = null;
+  /** Event batches heard so far (this tab's and other tabs'): a thread's history can change with each. */
+  private batches = 0;
+  /** The history load in flight, and how many batches had been heard when it was asked. */
+  private historyLoad: { threadId: string; batch: number; done: Promise<void> } | null = null;
 
   constructor(options: ControllerOptions) {
     this.s = createSessionStores();
@@ -74,6 +78,7 @@ export class Controller {
     this.offTransport();
     this.transport.dispose();
     this.transport = transport;
+    this.historyLoad = null;
     this.offTransport = transport.subscribe((events) => this.onLocal(events));
     this.s.reset();
     this.s.setOpenThread(null);
@@ -169,8 +174,24 @@ export class Controller {
   }
 
   /** Lists the open thread's checkpoints (the history panel); again after each run of it. */
-  async loadHistory(): Promise<void> {
+  loadHistory(): Promise<void> {
     const threadId = get(this.s.openThread);
+    // A run's start asks twice at once (the controller, and the panel for the newly open thread):
+    // one read answers both while nothing new has been heard since it was asked.
+    const inFlight = this.historyLoad;
+    if (threadId && inFlight && inFlight.threadId === threadId && inFlight.batch === this.batches) return inFlight.done;
+    const done = this.readHistory(threadId);
+    if (threadId) {
+      const load = { threadId, batch: this.batches, done };
+      this.historyLoad = load;
+      void done.finally(() => {
+        if (this.historyLoad === load) this.historyLoad = null;
+      });
+    }
+    return done;
+  }
+
+  private async readHistory(threadId: string | null): Promise<void> {
     const graph = this.s.current().graph;
     if (!threadId || !graph) return this.s.setHistory({ threadId: null, status: 'idle', checkpoints: [] });
     if (!this.transport.history)
@@ -353,6 +374,7 @@ export class Controller {
   }
 
   private onLocal(events: WorkerEvent[]): void {
+    this.batches += 1;
     this.s.apply(events);
     this.recordings.push(events);
     this.crossTab?.publish(events);
@@ -372,6 +394,7 @@ export class Controller {
 
   /** Another tab's run: followed live unless this tab is busy with a run or replay of its own. */
   private onRemote(from: string, events: WorkerEvent[]): void {
+    this.batches += 1;
     const started = events.find((e) => e.type === 'run.started');
     const current = this.s.current();
     const busy = (current.status === 'running' && current.runId !== this.followedRun) || this.replaying !== null;

@@ -184,4 +184,38 @@ describe('the page controller', () => {
     ]);
     expect(c.current().runId).toBeNull();
   });
+
+  it('a history on screen is read once when a run starts, however often it is asked meanwhile, and again at its end', async () => {
+    const waiting: (() => void)[] = [];
+    const answer = () => waiting.splice(0).forEach((resolve) => resolve());
+    const asked: string[] = [];
+    const { transport, emit } = scripted([thread('t1')], {
+      history: (threadId) => {
+        asked.push(threadId);
+        return new Promise((resolve) => waiting.push(() => resolve([])));
+      },
+    });
+    const c = new Controller({ transport, crossTab: false, graphs: ['demo'] });
+    await c.openThread('t1');
+    const first = c.loadHistory();
+    answer();
+    await first;
+    expect(get(c.stores.history)).toMatchObject({ threadId: 't1', status: 'ready' });
+    expect(asked).toEqual(['t1']);
+
+    // The run starts: the controller asks (the history is on screen), and so does the panel.
+    const runId = c.start({ graph: 'demo', input: {}, streamModes: ['values'], subgraphs: false, threadId: 't1' });
+    const start = { type: 'run.started', runId, seq: 1, ts: 0, graph: 'demo', streamModes: ['values'] };
+    emit([{ ...start, subgraphs: false, threadId: 't1' }]);
+    const panel = c.loadHistory();
+    expect(asked).toEqual(['t1', 't1']);
+    // Something new heard while that read is out: the history may have changed, so it is read again.
+    emit([{ type: 'custom', runId, seq: 2, ts: 0, name: 'progress', ns: [], data: {} }]);
+    void c.loadHistory();
+    expect(asked).toEqual(['t1', 't1', 't1']);
+    answer();
+    await panel;
+    emit([{ type: 'run.completed', runId, seq: 3, ts: 0 }]);
+    expect(asked).toEqual(['t1', 't1', 't1', 't1']);
+  });
 });
