@@ -12,7 +12,10 @@ import { normalizeChunk } from '../../src/worker/relay';
 import { PacingHandler } from '../support/pacing';
 import { scrub } from '../support/harness';
 import { pageOver, type TestPage } from '../support/page';
-import { collect, createWorker, untilEvents } from '../support/workerPage';
+import { collect, appWorker, untilEvents } from '../support/workerPage';
+
+/** The app's worker, with a threads database of this file's own. */
+const createWorker = appWorker('tabgraph-test-assistant');
 
 /** The assistant's runs (a ReAct agent over PGlite) take longer than the demo graph's. */
 const RUN_TIMEOUT_MS = 50_000;

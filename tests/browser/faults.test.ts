@@ -5,15 +5,20 @@ import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
 import { deleteThreadsDatabase } from '../support/workerPage';
 
+/** This file's threads database (the worker is named after it). */
+const DB = 'tabgraph-test-faults';
 const createWorker = () =>
-  new Worker(new URL('./fixtures/faultyWorker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+  new Worker(new URL('./fixtures/faultyWorker.ts', import.meta.url), {
+    type: 'module',
+    name: DB,
+  }) as unknown as WorkerLike;
 
 const sessions: TestPage[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
 });
 
-beforeAll(deleteThreadsDatabase);
+beforeAll(() => deleteThreadsDatabase(DB));
 
 const modes = ['values'] as const;
 

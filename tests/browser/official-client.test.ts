@@ -14,8 +14,11 @@ import { Session } from '../../src/client/session';
 import { WorkerAgentServerAdapter, workerClient } from '../../src/client/agentProtocol/workerAdapter';
 import type { WorkerEvent } from '../../src/protocol';
 import { until } from '../support/until';
-import { createWorker } from '../support/workerPage';
+import { appWorker } from '../support/workerPage';
 import OfficialStream from './fixtures/OfficialStream.svelte';
+
+/** The app's worker, with a threads database of this file's own. */
+const createWorker = appWorker('tabgraph-test-official-client');
 
 let session: Session | null = null;
 let mounted: ReturnType<typeof mount> | null = null;

@@ -2,10 +2,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
 import { pageOver, type TestPage } from '../support/page';
 import { until } from '../support/until';
-import { createWorker, deleteThreadsDatabase } from '../support/workerPage';
+import { appWorker, deleteThreadsDatabase } from '../support/workerPage';
 import { MemorySaver } from '@langchain/langgraph/web';
 import { ThreadHistory } from '../../src/worker/persistence/index';
 import { createThreadBook } from '../../src/worker/threads';
+
+/** This file's threads database (its workers are named after it). */
+const DB = 'tabgraph-test-threads';
+const createWorker = appWorker(DB);
 
 const sessions: TestPage[] = [];
 afterEach(() => {
@@ -18,7 +22,7 @@ function open(): TestPage {
   return s;
 }
 
-beforeAll(deleteThreadsDatabase);
+beforeAll(() => deleteThreadsDatabase(DB));
 
 const modes = ['values', 'updates', 'custom'] as const;
 
@@ -94,7 +98,7 @@ describe('threads persist in IndexedDB across reloads', () => {
   it('a thread whose tab is still letting go of it when the page lists threads turns interrupted once it has', async () => {
     // A tab going away: its run's record says running, and its lock is released only later.
     const threadId = 'thread-of-a-closing-tab';
-    await new ThreadHistory().put({
+    await new ThreadHistory({ dbName: DB }).put({
       threadId,
       graph: 'schema',
       title: 'a closing tab',
@@ -119,7 +123,7 @@ describe('threads persist in IndexedDB across reloads', () => {
     letGo();
     // Nothing else happens on the page: the worker notices and the list follows.
     await until(() => get(page.stores.threads).find((t) => t.threadId === threadId)?.lastStatus === 'interrupted');
-    expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('interrupted');
+    expect((await new ThreadHistory({ dbName: DB }).get(threadId))?.lastStatus).toBe('interrupted');
     await page.deleteThread(threadId);
   });
 
@@ -165,12 +169,12 @@ describe('threads persist in IndexedDB across reloads', () => {
     await until(() => page.stores.current().status !== 'running');
     expect(page.stores.current().status).toBe('completed');
     expect(page.stores.current().stats.tokens).toBeGreaterThan(0);
-    expect((await new ThreadHistory().get(threadId))?.lastStatus).toBe('completed');
+    expect((await new ThreadHistory({ dbName: DB }).get(threadId))?.lastStatus).toBe('completed');
     await page.deleteThread(threadId);
   });
 
   it('a run of a thread right after its last run ended does not wait: the ended run let go of the lock first', async () => {
-    const book = createThreadBook(new MemorySaver());
+    const book = createThreadBook(new MemorySaver(), new ThreadHistory({ dbName: DB }));
     const threadId = 'thread-run-twice';
     const waits: string[] = [];
     const onWait = () => waits.push('waited');
@@ -179,7 +183,7 @@ describe('threads persist in IndexedDB across reloads', () => {
     await book.started(threadId, 'run-2', 'schema', null, { onWait });
     await book.ended(threadId, 'run-2', 'completed');
     expect(waits).toEqual([]);
-    expect((await new ThreadHistory().get(threadId))?.lastRunId).toBe('run-2');
+    expect((await new ThreadHistory({ dbName: DB }).get(threadId))?.lastRunId).toBe('run-2');
     await book.delete(threadId);
   });
 });

@@ -5,8 +5,11 @@ import { createEngineManager } from '../../src/engines/manager';
 import { buildDemoGraph } from '../../src/graphs/demo/graph';
 import { normalizeChunk } from '../../src/worker/relay';
 import { scrub } from '../support/harness';
-import { collect, createWorker, untilEvents } from '../support/workerPage';
+import { collect, appWorker, untilEvents } from '../support/workerPage';
 import { MemorySaver } from '@langchain/langgraph/web';
+
+/** The app's worker, with a threads database of this file's own. */
+const createWorker = appWorker('tabgraph-test-worker');
 
 let session: TestPage | null = null;
 afterEach(() => {

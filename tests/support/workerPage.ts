@@ -6,9 +6,13 @@ import type { WorkerLike } from '../../src/client/session';
 import type { WorkerEvent } from '../../src/protocol';
 import type { TestPage } from './page';
 
-/** The app's own worker, as `src/main.ts` starts it. */
-export const createWorker = () =>
-  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+/**
+ * The app's own worker, as `src/main.ts` starts it, keeping its threads in the IndexedDB database
+ * `name` (the worker's name is its database's; the app's is `tabgraph`). Each test file uses a
+ * name of its own, so files never see, or delete, each other's threads.
+ */
+export const appWorker = (name: string) => () =>
+  new Worker(new URL('../../src/worker/main.ts', import.meta.url), { type: 'module', name }) as unknown as WorkerLike;
 
 /** Every event the page receives from now on, in order. */
 export function collect(page: TestPage): WorkerEvent[] {
@@ -33,10 +37,13 @@ export function untilEvents(page: TestPage, pred: () => boolean, timeoutMs = 30_
   });
 }
 
-/** Deletes the worker's IndexedDB database, so that a test file starts with no threads. */
-export function deleteThreadsDatabase(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase('tabgraph');
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+/** Deletes a worker's IndexedDB database, so that a test file starts with no threads. */
+export function deleteThreadsDatabase(name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error ?? new Error(`could not delete the database ${name}`));
+    // Another connection is open: the deletion waits for it, and a test would start on old threads.
+    req.onblocked = () => reject(new Error(`the database ${name} is still open elsewhere`));
   });
 }
