@@ -117,6 +117,14 @@ export function printTable(/** @type {any} */ results) {
         'CPU ms per 1k tokens: worker bare / worker relayed / page',
         `${m.throughput.cpu_worker_ms_per_1k_tokens_baseline} / ${m.throughput.cpu_worker_ms_per_1k_tokens_relayed} / ${m.throughput.cpu_main_ms_per_1k_tokens_relayed}`,
       ],
+      [
+        'CPU ms per 1k tokens, all threads: bare / relayed',
+        `${m.throughput.cpu_all_threads_ms_per_1k_tokens_baseline} / ${m.throughput.cpu_all_threads_ms_per_1k_tokens_relayed}`,
+      ],
+      [
+        '... of them V8 helpers bare / relayed, compositing, browser',
+        `${m.throughput.cpu_v8_helpers_ms_per_1k_tokens_baseline} / ${m.throughput.cpu_v8_helpers_ms_per_1k_tokens_relayed}, ${m.throughput.cpu_compositing_ms_per_1k_tokens_relayed}, ${m.throughput.cpu_browser_ms_per_1k_tokens_relayed}`,
+      ],
     );
   if (has('latency_100'))
     rows.push(

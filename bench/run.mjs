@@ -448,23 +448,39 @@ async function memoryRound(/** @type {import('playwright').Browser} */ browser, 
   }
 }
 
-/** CPU ms per 1,000 tokens of the worker and the page's main thread: the bare graph, then relayed. */
+/**
+ * CPU ms per 1,000 tokens of the worker and the page's main thread: the bare graph, then relayed;
+ * and of every other thread of Chromium that worked meanwhile (V8's helper threads, compositing,
+ * the browser), which share the machine's cores with the worker.
+ */
 async function cpuSplit(
   /** @type {import('playwright').Browser} */ browser,
   /** @type {import('playwright').Page} */ page,
 ) {
-  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
+  // `toplevel` gives the thread pools' tasks (garbage collection helpers, raster) as well.
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'];
   await browser.startTracing(page, { categories });
   const base = await baselineOrError(page);
-  const baseCpu = threadCpu(JSON.parse((await browser.stopTracing()).toString()));
+  const baseTrace = JSON.parse((await browser.stopTracing()).toString());
   await browser.startTracing(page, { categories });
   const rel = await relayed(page, false);
-  const relCpu = threadCpu(JSON.parse((await browser.stopTracing()).toString()));
+  const relTrace = JSON.parse((await browser.stopTracing()).toString());
+  const baseCpu = threadCpu(baseTrace);
+  const relCpu = threadCpu(relTrace);
+  const baseAll = cpuByThreadKind(baseTrace);
+  const relAll = cpuByThreadKind(relTrace);
   const per1k = (/** @type {number} */ ms, /** @type {number} */ tokens) => round((ms / tokens) * 1000, 1);
+  const sum = (/** @type {Record<string, number>} */ kinds) => Object.values(kinds).reduce((a, b) => a + b, 0);
   return {
     cpu_worker_ms_per_1k_tokens_baseline: base.error ? null : per1k(baseCpu.worker, base.tokens),
     cpu_worker_ms_per_1k_tokens_relayed: per1k(relCpu.worker, rel.tokens),
     cpu_main_ms_per_1k_tokens_relayed: per1k(relCpu.main, rel.tokens),
+    cpu_all_threads_ms_per_1k_tokens_baseline: base.error ? null : per1k(sum(baseAll), base.tokens),
+    cpu_all_threads_ms_per_1k_tokens_relayed: per1k(sum(relAll), rel.tokens),
+    cpu_v8_helpers_ms_per_1k_tokens_baseline: base.error ? null : per1k(baseAll.helpers, base.tokens),
+    cpu_v8_helpers_ms_per_1k_tokens_relayed: per1k(relAll.helpers, rel.tokens),
+    cpu_compositing_ms_per_1k_tokens_relayed: per1k(relAll.compositing, rel.tokens),
+    cpu_browser_ms_per_1k_tokens_relayed: per1k(relAll.browser, rel.tokens),
   };
 }
 
@@ -479,6 +495,52 @@ function threadCpu(/** @type {{ traceEvents: any[] }} */ { traceEvents }) {
     const cpu = (e.tdur ?? e.dur ?? 0) / 1000;
     if (n === 'CrRendererMain') out.main += cpu;
     else if (n.startsWith('DedicatedWorker')) out.worker += cpu;
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms) of every thread of the trace, by kind: the worker, the page's main thread, the
+ * renderer's thread pool (V8's garbage-collection and compiler helpers, raster), compositing (the
+ * renderer's compositor and the GPU process) and the browser (its processes and services). Each
+ * thread's top-level slices are summed (a slice inside another is not counted twice); the
+ * tracing service's own threads are left out.
+ */
+function cpuByThreadKind(/** @type {{ traceEvents: any[] }} */ { traceEvents }) {
+  const threads = new Map();
+  const processes = new Map();
+  for (const e of traceEvents) {
+    if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, String(e.args?.name ?? ''));
+    if (e.name === 'process_name') processes.set(e.pid, String(e.args?.name ?? ''));
+  }
+  /** @type {Map<string, any[]>} */
+  const slices = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || typeof e.tdur !== 'number') continue;
+    const key = `${e.pid}:${e.tid}`;
+    const list = slices.get(key);
+    if (list) list.push(e);
+    else slices.set(key, [e]);
+  }
+  const out = { worker: 0, page: 0, helpers: 0, compositing: 0, browser: 0 };
+  for (const [key, list] of slices) {
+    const thread = threads.get(key) ?? '';
+    const proc = processes.get(Number(key.split(':')[0])) ?? '';
+    if (/tracing/i.test(proc) || thread === 'PerfettoTrace') continue;
+    list.sort((a, b) => a.ts - b.ts);
+    let end = -Infinity;
+    let ms = 0;
+    for (const e of list)
+      if (e.ts >= end) {
+        ms += e.tdur / 1000;
+        end = e.ts + (e.dur ?? 0);
+      }
+    const renderer = proc === 'Renderer';
+    if (renderer && thread.startsWith('DedicatedWorker')) out.worker += ms;
+    else if (renderer && thread === 'CrRendererMain') out.page += ms;
+    else if (renderer && thread.startsWith('ThreadPool')) out.helpers += ms;
+    else if ((renderer && thread === 'Compositor') || proc === 'GPU Process') out.compositing += ms;
+    else out.browser += ms;
   }
   return out;
 }
