@@ -142,8 +142,17 @@ export class Controller {
 
   /** Reloads the saved threads. */
   async refreshThreads(): Promise<void> {
-    this.s.setThreads(await this.transport.listThreads());
+    const before = get(this.s.threads);
+    const list = await this.transport.listThreads();
+    this.s.setThreads(list);
     this.s.setPersistent(this.transport.persistent !== false);
+    // The open thread was running elsewhere and has stopped: its view catches up with how it ended.
+    const open = get(this.s.openThread);
+    const current = this.s.current();
+    if (!open || current.threadId !== open || current.status === 'running' || this.replaying) return;
+    const was = before.find((t) => t.threadId === open)?.lastStatus;
+    const now = list.find((t) => t.threadId === open)?.lastStatus;
+    if (was === 'running' && now !== undefined && now !== 'running') await this.openThread(open);
   }
 
   /**

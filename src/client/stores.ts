@@ -230,9 +230,11 @@ export function createSessionStores(): SessionStores {
       if (runState.status !== 'running') setRun(initialRunState());
     },
     restore({ threadId, graph, status, values, next }) {
-      const restored = { ...initialRunState(), graph, threadId, values, interruptedNext: next };
-      // A thread whose run was cut off still shows as interrupted, never as running.
-      restored.status = status === 'running' ? 'interrupted' : status;
+      // A thread still running is another tab's or client's run (a run cut off by a reload or a
+      // crash is listed as interrupted): it shows as of its last checkpoint, not as a run here.
+      const elsewhere = status === 'running';
+      const restored = { ...initialRunState(), graph, threadId, values, interruptedNext: elsewhere ? [] : next };
+      restored.status = elsewhere ? 'idle' : status;
       setRun(restored);
     },
   };

@@ -28,7 +28,7 @@ describe('thread list (real Chromium)', () => {
     const target = place(ThreadList, {
       threads: [
         thread('old', { updatedAt: now - 3 * 3_600_000 }),
-        thread('cut', { lastStatus: 'running', updatedAt: now - 120_000 }),
+        thread('busy', { lastStatus: 'running', updatedAt: now - 120_000 }),
         thread('new', { title: '<img src=x onerror=alert(1)>' }),
       ],
       openId: 'old',
@@ -50,12 +50,17 @@ describe('thread list (real Chromium)', () => {
     const { target } = setup();
     const nav = target.querySelector('nav[aria-label="Threads"]')!;
     const rows = [...nav.querySelectorAll('[data-testid=thread]')];
-    expect(rows.map((r) => r.getAttribute('data-thread'))).toEqual(['new', 'cut', 'old']);
+    expect(rows.map((r) => r.getAttribute('data-thread'))).toEqual(['new', 'busy', 'old']);
+    // A thread another tab (or another client of a server) is running reads so, and says what that means.
     expect(rows.map((r) => r.querySelector('[data-testid=thread-status]')!.textContent)).toEqual([
       'completed',
-      'interrupted',
+      'running elsewhere',
       'completed',
     ]);
+    expect(rows[1].querySelector('[data-testid=thread-status]')!.getAttribute('title')).toBe(
+      'Another tab or client is running this thread: a run of it here waits until that run ends.',
+    );
+    expect(rows[0].querySelector('[data-testid=thread-status]')!.hasAttribute('title')).toBe(false);
     expect(rows[0].querySelector('img')).toBeNull();
     expect(rows[0].textContent).toContain('<img src=x onerror=alert(1)>');
     expect(rows.map((r) => r.querySelector('time')!.textContent)).toEqual(['just now', '2 min ago', '3 h ago']);
@@ -69,30 +74,31 @@ describe('thread list (real Chromium)', () => {
     rows[1].querySelector<HTMLButtonElement>('.open-btn')!.click();
     byText(target, 'Continue this thread')!.click();
     byText(target, 'New thread')!.click();
-    expect(calls).toEqual(['open cut', 'continue old', 'new']);
+    expect(calls).toEqual(['open busy', 'continue old', 'new']);
 
-    target.querySelector<HTMLButtonElement>('[aria-label="Delete thread cut"]')!.click();
+    target.querySelector<HTMLButtonElement>('[aria-label="Delete thread busy"]')!.click();
     await settle();
     const confirm = byText(target, 'Delete thread')!;
     expect(document.activeElement).toBe(confirm);
     byText(target, 'Cancel')!.click();
     await settle();
-    expect(calls).not.toContain('delete cut');
-    target.querySelector<HTMLButtonElement>('[aria-label="Delete thread cut"]')!.click();
+    expect(calls).not.toContain('delete busy');
+    target.querySelector<HTMLButtonElement>('[aria-label="Delete thread busy"]')!.click();
     await settle();
     byText(target, 'Delete thread')!.click();
     await settle();
-    expect(calls).toContain('delete cut');
+    expect(calls).toContain('delete busy');
   });
 
   it('waits while a run is active; the live thread reads running', () => {
-    const { target } = setup({ busy: true, liveRunId: 'run-cut' });
+    const { target } = setup({ busy: true, liveRunId: 'run-busy' });
     expect(byText(target, 'New thread')!.disabled).toBe(true);
     expect(byText(target, 'Continue this thread')!.disabled).toBe(true);
     expect(target.querySelector<HTMLButtonElement>('.open-btn')!.disabled).toBe(true);
-    const cut = target.querySelector('[data-thread=cut]')!;
-    expect(cut.getAttribute('data-status')).toBe('running');
-    expect(cut.querySelector<HTMLButtonElement>('[aria-label^=Delete]')!.disabled).toBe(true);
+    const busy = target.querySelector('[data-thread=busy]')!;
+    expect(busy.getAttribute('data-status')).toBe('running');
+    expect(busy.querySelector('[data-testid=thread-status]')!.textContent).toBe('running');
+    expect(busy.querySelector<HTMLButtonElement>('[aria-label^=Delete]')!.disabled).toBe(true);
   });
 });
 

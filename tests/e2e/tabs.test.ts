@@ -57,4 +57,66 @@ describe('tabs follow each other', () => {
     expect(b.pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('a tab that opens while another runs a thread shows it running elsewhere, catches up when it ends, and a run of it waits its turn', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    const threads = (p: typeof a.page) => p.getByRole('navigation', { name: 'Threads' });
+    const row = (p: typeof a.page, text: string) => threads(p).getByTestId('thread').filter({ hasText: text });
+    const a = await openPage(context, app.url);
+    await ready(a.page, 20);
+    await a.page.getByRole('textbox', { name: 'Requirements' }).fill('a zoo with animals and keepers');
+    await a.page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => a.page.getByTestId('token-stream').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+
+    // B opens during A's run: it follows nothing, and lists A's thread as running elsewhere.
+    const b = await openPage(context, app.url);
+    const zooInB = row(b.page, 'a zoo with animals');
+    await expect.poll(() => zooInB.getByTestId('thread-status').textContent()).toBe('running elsewhere');
+    expect(await b.page.getByTestId('following').textContent()).not.toContain('Following');
+    await zooInB.getByRole('button', { name: /^a zoo with animals/ }).click();
+    await expect.poll(() => b.page.getByTestId('open-elsewhere').count()).toBe(1);
+    expect(await status(b.page).textContent()).toBe('idle');
+    await b.page.screenshot({ path: resolve(SHOTS, 'tabs-running-elsewhere-1280.png'), fullPage: true });
+
+    // A stops: B's list and its open view catch up with how the run ended.
+    await a.page.getByRole('button', { name: 'Stop' }).click();
+    expect(await waitNotRunning(a.page)).toBe('cancelled');
+    await expect.poll(() => zooInB.getByTestId('thread-status').textContent()).toBe('cancelled');
+    await expect.poll(() => status(b.page).textContent()).toBe('cancelled');
+    expect(await b.page.getByTestId('open-elsewhere').count()).toBe(0);
+    await b.page.close();
+
+    // A runs the thread again; C opens meanwhile and continues it: C's run waits for A's.
+    await a.page.getByRole('textbox', { name: 'Requirements' }).fill('a zoo with animals, keepers and enclosures');
+    await a.page.getByRole('button', { name: 'Continue this thread' }).click();
+    await expect.poll(() => status(a.page).textContent()).toBe('running');
+    const c = await openPage(context, app.url);
+    const zooInC = row(c.page, 'a zoo with animals');
+    await expect.poll(() => zooInC.getByTestId('thread-status').textContent()).toBe('running elsewhere');
+    await zooInC.getByRole('button', { name: /^a zoo with animals/ }).click();
+    await expect.poll(() => c.page.getByTestId('open-elsewhere').count()).toBe(1);
+    await c.page.getByRole('textbox', { name: 'Requirements' }).fill('a zoo with animals, keepers and feeding times');
+    await c.page.getByRole('button', { name: 'Continue this thread' }).click();
+    const waiting = c.page.getByTestId('run-waiting');
+    await expect.poll(() => waiting.count()).toBe(1);
+    expect(await waiting.textContent()).toContain('Another tab is running this thread');
+    expect(await status(c.page).textContent()).toBe('running');
+    expect(await status(a.page).textContent()).toBe('running');
+
+    // A's run ends (stopped); then C's runs, on the same thread, to the end.
+    await a.page.getByRole('button', { name: 'Stop' }).click();
+    expect(await waitNotRunning(a.page)).toBe('cancelled');
+    expect(await waitNotRunning(c.page)).toBe('completed');
+    expect(await waiting.count()).toBe(0);
+    expect((await tableNames(c.page)).length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => zooInC.getByTestId('thread-status').textContent()).toBe('completed');
+    expect(await threads(c.page).getByTestId('thread').count()).toBe(1);
+    await expect
+      .poll(() => row(a.page, 'a zoo with animals').getByTestId('thread-status').textContent())
+      .toBe('completed');
+    expect(a.pageErrors).toEqual([]);
+    expect(b.pageErrors).toEqual([]);
+    expect(c.pageErrors).toEqual([]);
+    await context.close();
+  });
 });

@@ -218,4 +218,29 @@ describe('the page controller', () => {
     emit([{ type: 'run.completed', runId, seq: 3, ts: 0 }]);
     expect(asked).toEqual(['t1', 't1', 't1', 't1']);
   });
+
+  it('a thread opened while it runs elsewhere shows as no run of this tab, and catches up when that run ends', async () => {
+    const list: ThreadInfo[] = [{ ...thread('t1'), lastStatus: 'running', lastRunId: 'their-run' }];
+    let reads = 0;
+    const { transport } = scripted(list, {
+      listThreads: async () => list.map((t) => ({ ...t })),
+      threadState: async () => ({ values: { read: ++reads }, next: [] }),
+    });
+    const c = new Controller({ transport, crossTab: false, graphs: ['demo'] });
+    await c.refreshThreads();
+    expect(await c.openThread('t1')).toBe(true);
+    expect(c.current()).toMatchObject({ status: 'idle', runId: null, threadId: 't1', values: { read: 1 } });
+    expect(get(c.stores.notices)).toEqual([]);
+
+    // Listed again while it still runs there: nothing to catch up with.
+    await c.refreshThreads();
+    expect(c.current().values).toEqual({ read: 1 });
+    // That run ends: the open view reads the thread again and shows how it ended.
+    list[0] = { ...list[0], lastStatus: 'completed' };
+    await c.refreshThreads();
+    expect(c.current()).toMatchObject({ status: 'completed', threadId: 't1', values: { read: 2 } });
+    // A thread that was not running is not read again on a listing.
+    await c.refreshThreads();
+    expect(reads).toBe(2);
+  });
 });

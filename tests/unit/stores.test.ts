@@ -15,9 +15,21 @@ describe('session stores', () => {
     expect(stores.current()).toMatchObject({ status: 'running', runId: 'r1' });
   });
 
-  it('a restored thread whose run was cut off shows as interrupted, not running', () => {
+  it('a restored thread that runs elsewhere shows as of its checkpoint, as no run of this tab', () => {
     const stores = createSessionStores();
-    stores.restore({ threadId: 't', graph: 'schema', status: 'running', values: {}, next: ['apply'] });
+    stores.restore({ threadId: 't', graph: 'schema', status: 'running', values: { ddl: ['x'] }, next: ['apply'] });
+    expect(stores.current()).toMatchObject({
+      status: 'idle',
+      runId: null,
+      interruptedNext: [],
+      threadId: 't',
+      values: { ddl: ['x'] },
+    });
+  });
+
+  it('a restored thread paused before a node shows as interrupted, with what runs next', () => {
+    const stores = createSessionStores();
+    stores.restore({ threadId: 't', graph: 'schema', status: 'interrupted', values: {}, next: ['apply'] });
     expect(stores.current()).toMatchObject({ status: 'interrupted', interruptedNext: ['apply'], threadId: 't' });
   });
 });

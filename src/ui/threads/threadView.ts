@@ -25,13 +25,19 @@ export function sortThreads(list: readonly ThreadInfo[]): ThreadInfo[] {
 }
 
 /**
- * The status a thread is shown with. History says `running` for a run that was cut off (the
- * worker marks it `interrupted` later); unless it is the run this tab is streaming right now, it
- * is not running, so it reads as interrupted.
+ * How a thread's status is shown. The list is current: the worker marks a run cut off by a
+ * reload or a crash `interrupted` before listing it (its tab's thread lock is free), and a
+ * server says which of its threads are busy. So a thread still `running` is running: here, when
+ * it is the run this tab is streaming, and otherwise somewhere else (another tab of this
+ * browser, or another client of the server).
  */
-export function threadStatus(info: ThreadInfo, liveRunId: string | null): ThreadStatus {
-  if (info.lastStatus === 'running' && info.lastRunId !== liveRunId) return 'interrupted';
-  return info.lastStatus;
+export function threadStatus(
+  info: ThreadInfo,
+  liveRunId: string | null,
+): { status: ThreadStatus; label: string; elsewhere: boolean } {
+  if (info.lastStatus !== 'running') return { status: info.lastStatus, label: info.lastStatus, elsewhere: false };
+  const elsewhere = info.lastRunId !== liveRunId;
+  return { status: 'running', label: elsewhere ? 'running elsewhere' : 'running', elsewhere };
 }
 
 /** A title that is never empty and never a wall of text. */

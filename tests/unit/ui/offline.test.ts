@@ -53,12 +53,17 @@ describe('thread list helpers', () => {
     expect(list[0].threadId).toBe('a');
   });
 
-  it('shows a run cut off by a reload as interrupted, unless it is the live run', () => {
+  it('shows a running thread as running here when it is the live run, else as running elsewhere', () => {
     const t = thread({ lastStatus: 'running', lastRunId: 'r9' });
-    expect(threadStatus(t, null)).toBe('interrupted');
-    expect(threadStatus(t, 'other')).toBe('interrupted');
-    expect(threadStatus(t, 'r9')).toBe('running');
-    expect(threadStatus(thread({ lastStatus: 'failed' }), null)).toBe('failed');
+    expect(threadStatus(t, 'r9')).toEqual({ status: 'running', label: 'running', elsewhere: false });
+    expect(threadStatus(t, null)).toEqual({ status: 'running', label: 'running elsewhere', elsewhere: true });
+    expect(threadStatus(t, 'other')).toEqual({ status: 'running', label: 'running elsewhere', elsewhere: true });
+    expect(threadStatus(thread({ lastStatus: 'interrupted', lastRunId: 'r9' }), null)).toEqual({
+      status: 'interrupted',
+      label: 'interrupted',
+      elsewhere: false,
+    });
+    expect(threadStatus(thread({ lastStatus: 'failed' }), 'r1').label).toBe('failed');
   });
 
   it('never shows an empty or huge title, and reads saved messages as text', () => {
