@@ -146,10 +146,12 @@ export class Controller {
     const list = await this.transport.listThreads();
     this.s.setThreads(list);
     this.s.setPersistent(this.transport.persistent !== false);
-    // The open thread was running elsewhere and has stopped: its view catches up with how it ended.
+    // The open thread was running elsewhere and has stopped: its view (opened as of a checkpoint,
+    // no run of this tab: idle, with no run id) catches up with how it ended.
     const open = get(this.s.openThread);
     const current = this.s.current();
-    if (!open || current.threadId !== open || current.status === 'running' || this.replaying) return;
+    if (!open || current.threadId !== open || current.runId !== null || current.status !== 'idle' || this.replaying)
+      return;
     const was = before.find((t) => t.threadId === open)?.lastStatus;
     const now = list.find((t) => t.threadId === open)?.lastStatus;
     if (was === 'running' && now !== undefined && now !== 'running') await this.openThread(open);

@@ -243,4 +243,39 @@ describe('the page controller', () => {
     await c.refreshThreads();
     expect(reads).toBe(2);
   });
+
+  it('the end of a run of this tab leaves its view as the run made it (nothing is read again)', async () => {
+    const list: ThreadInfo[] = [{ ...thread('t1'), lastStatus: 'completed', lastRunId: 'old' }];
+    let reads = 0;
+    const { transport, emit } = scripted(list, {
+      listThreads: async () => list.map((t) => ({ ...t })),
+      threadState: async () => ({ values: { read: ++reads }, next: [] }),
+    });
+    const c = new Controller({ transport, crossTab: false, graphs: ['demo'] });
+    await c.refreshThreads();
+    await c.openThread('t1');
+    expect(reads).toBe(1);
+    const runId = c.start({ graph: 'demo', input: {}, streamModes: ['values'], subgraphs: false, threadId: 't1' });
+    list[0] = { ...list[0], lastStatus: 'running', lastRunId: runId };
+    emit([
+      {
+        type: 'run.started',
+        runId,
+        seq: 1,
+        ts: 0,
+        graph: 'demo',
+        streamModes: ['values'],
+        subgraphs: false,
+        threadId: 't1',
+      },
+    ]);
+    await settle();
+    emit([{ type: 'stream', runId, seq: 2, ts: 0, mode: 'values', ns: [], chunk: { made: 'by the run' } }]);
+    list[0] = { ...list[0], lastStatus: 'completed' };
+    emit([{ type: 'run.completed', runId, seq: 3, ts: 0 }]);
+    await settle();
+    await c.refreshThreads();
+    expect(c.current()).toMatchObject({ runId, status: 'completed', values: { made: 'by the run' } });
+    expect(reads).toBe(1);
+  });
 });
